@@ -1,0 +1,142 @@
+# samen: samend (daemon) and samen (client).
+#
+#   make            build both programs
+#   make check      install what is missing, build, run every test
+#   make demo       install what is missing, run the Leiden region demo
+#   make SANITIZE=1 ...   the same under AddressSanitizer and UBSan
+#
+# Libraries are found with pkg-config; `make deps` installs the Debian
+# packages of the missing ones (scripts/deps.sh).
+
+SANITIZE ?= 0
+PREFIX ?= /usr/local
+DESTDIR ?=
+
+ifeq ($(SANITIZE),1)
+BUILD := build/san
+SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=undefined \
+	-fno-omit-frame-pointer
+OPT := -O1
+else
+BUILD := build/default
+SANFLAGS :=
+OPT := -O2
+endif
+
+CC ?= cc
+PKG_CONFIG ?= pkg-config
+PKGS := libevent libevent_openssl libprotobuf-c sqlite3 openssl inih \
+	jansson libsystemd
+PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS))
+PKG_LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS))
+
+WARN := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+	-Wformat=2 -Wwrite-strings -Wpointer-arith -Wcast-qual -Werror
+CFLAGS ?= $(OPT) -g
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(CFLAGS) $(WARN) $(SANFLAGS) \
+	-Icommon -isystem $(BUILD)/gen $(PKG_CFLAGS) -MMD -MP
+ALL_LDFLAGS = $(LDFLAGS) $(SANFLAGS)
+
+GEN_C := $(BUILD)/gen/samen.pb-c.c
+GEN_H := $(BUILD)/gen/samen.pb-c.h
+
+COMMON_SRCS := \
+	common/date.c \
+	common/frame.c \
+	common/log.c \
+	common/tls.c \
+	common/xmalloc.c
+
+DAEMON_SRCS := \
+	daemon/config.c \
+	daemon/conn.c \
+	daemon/dispatch.c \
+	daemon/main.c \
+	daemon/pki.c \
+	daemon/region.c \
+	daemon/server.c \
+	daemon/status.c \
+	daemon/store.c
+
+CLIENT_SRCS := \
+	client/conf.c \
+	client/conn.c \
+	client/main.c \
+	client/output.c \
+	client/cmd-setup.c \
+	client/cmd-status.c
+
+UNIT_TESTS := \
+	tests/unit/test_frame \
+	tests/unit/test_principal \
+	tests/unit/test_date
+
+TOOLS_SRCS := tests/tools/wireprobe.c
+
+obj = $(patsubst %.c,$(BUILD)/%.o,$(1))
+COMMON_OBJS := $(call obj,$(COMMON_SRCS)) $(BUILD)/gen/samen.pb-c.o
+DAEMON_OBJS := $(call obj,$(DAEMON_SRCS))
+CLIENT_OBJS := $(call obj,$(CLIENT_SRCS))
+
+SAMEND := $(BUILD)/samend
+SAMEN := $(BUILD)/samen
+WIREPROBE := $(BUILD)/wireprobe
+UNIT_BINS := $(addprefix $(BUILD)/,$(UNIT_TESTS))
+
+.PHONY: all deps check check-unit check-integration demo clean
+.DEFAULT_GOAL := all
+
+all: $(SAMEND) $(SAMEN)
+
+deps:
+	@scripts/deps.sh
+
+$(GEN_C) $(GEN_H): proto/samen.proto
+	@mkdir -p $(BUILD)/gen
+	protoc-c --c_out=$(BUILD)/gen -Iproto proto/samen.proto
+
+# The generated code is not ours to hold to our warnings.
+$(BUILD)/gen/samen.pb-c.o: $(GEN_C)
+	$(CC) -std=c11 $(CFLAGS) $(SANFLAGS) -I$(BUILD)/gen $(PKG_CFLAGS) \
+		-c -o $@ $<
+
+$(BUILD)/%.o: %.c $(GEN_H)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(SAMEND): $(DAEMON_OBJS) $(COMMON_OBJS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+$(SAMEN): $(CLIENT_OBJS) $(COMMON_OBJS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+$(WIREPROBE): $(call obj,$(TOOLS_SRCS)) $(COMMON_OBJS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+# Unit tests link the pure modules they test, plus cmocka.
+$(BUILD)/tests/unit/%: $(BUILD)/tests/unit/%.o $(COMMON_OBJS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) \
+		$(shell $(PKG_CONFIG) --libs cmocka)
+
+# `make check` first installs what is missing, then builds with the
+# libraries found (hence the second make).
+check: deps
+	@$(MAKE) --no-print-directory build-tests
+	@BUILD=$(BUILD) tests/run.sh $(UNIT_BINS)
+
+build-tests: all $(UNIT_BINS) $(WIREPROBE)
+
+check-unit: build-tests
+	@BUILD=$(BUILD) tests/run.sh --unit-only $(UNIT_BINS)
+
+check-integration: build-tests
+	@BUILD=$(BUILD) tests/run.sh --integration-only
+
+demo: deps
+	@$(MAKE) --no-print-directory all
+	@BUILD=$(BUILD) scripts/demo.sh
+
+clean:
+	rm -rf build
+
+-include $(shell find build -name '*.d' 2>/dev/null)

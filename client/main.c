@@ -1,0 +1,193 @@
+/*
+ * samen: the town hall's client.  Global options, then one command from
+ * the table; each handler builds a request, sends it, prints a table or
+ * JSON and returns an exit code.
+ */
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "samen.h"
+#include "xmalloc.h"
+
+static int	cmd_help(struct client *, int, char **);
+
+static const struct client_cmd client_cmds[] = {
+	{ "setup", "BUNDLE.pem --server HOST:PORT [--config PATH]",
+	  "install a certificate bundle from the regional secretariat",
+	  cmd_setup },
+	{ "status", "",
+	  "connect and show the server, the region and who you are",
+	  cmd_status },
+	{ "help", "[COMMAND]", "show help for samen or one command",
+	  cmd_help },
+};
+#define NCMDS	(sizeof(client_cmds) / sizeof(client_cmds[0]))
+
+/* Prints the general usage to fp. */
+static void
+client_usage(FILE *fp)
+{
+	size_t i;
+
+	fprintf(fp, "usage: samen [--config FILE] [--server HOST:PORT] "
+	    "[--json] COMMAND [ARGS]\n\ncommands:\n");
+	for (i = 0; i < NCMDS; i++)
+		fprintf(fp, "  %-8s %s\n", client_cmds[i].name,
+		    client_cmds[i].help);
+	fprintf(fp, "\noptions:\n"
+	    "  --config FILE       client configuration (default "
+	    "$SAMEN_CONFIG or\n"
+	    "                      ~/.config/samen/client.conf)\n"
+	    "  --server HOST:PORT  the server, overriding the configuration\n"
+	    "  --json              one JSON document on stdout, for scripts\n"
+	    "  --help              this help; 'samen COMMAND --help' for one "
+	    "command\n"
+	    "  --version           print the version\n"
+	    "\nexit codes: 0 ok, 64 usage, 65 invalid data, 66 not found, "
+	    "69 server\n"
+	    "unreachable, 73 conflict, 77 permission denied, 78 configuration "
+	    "error,\n1 anything else.\n");
+}
+
+/* The command of that name, or NULL. */
+const struct client_cmd *
+client_find_cmd(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < NCMDS; i++) {
+		if (strcmp(client_cmds[i].name, name) == 0)
+			return &client_cmds[i];
+	}
+	return NULL;
+}
+
+/* Prints one command's help. */
+void
+client_print_cmd_help(const struct client_cmd *cmd)
+{
+	printf("usage: samen %s%s%s\n\n%s\n", cmd->name, *cmd->args ? " " : "",
+	    cmd->args, cmd->help);
+}
+
+/* True when --help or -h is among the command's arguments. */
+int
+client_wants_help(int argc, char **argv)
+{
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* Says what is wrong with a command line and how to use it; 64. */
+int
+client_usage_error(const struct client_cmd *cmd, const char *fmt, ...)
+{
+	va_list ap;
+	char buf[512];
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "samen %s: %s\nusage: samen %s%s%s\n", cmd->name, buf,
+	    cmd->name, *cmd->args ? " " : "", cmd->args);
+	return EXIT_USAGE;
+}
+
+/* samen help [COMMAND]. */
+static int
+cmd_help(struct client *c, int argc, char **argv)
+{
+	const struct client_cmd *cmd;
+
+	(void)c;
+	if (argc < 2) {
+		client_usage(stdout);
+		return 0;
+	}
+	if ((cmd = client_find_cmd(argv[1])) == NULL) {
+		fprintf(stderr, "samen: no command '%s'\n", argv[1]);
+		return EXIT_USAGE;
+	}
+	client_print_cmd_help(cmd);
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "server", required_argument, NULL, 's' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const struct client_cmd *cmd;
+	struct client c;
+	char *cause = NULL;
+	size_t i;
+	int ch, rv;
+
+	log_init("samen", LOG_LEVEL_WARN);
+	memset(&c, 0, sizeof(c));
+	while ((ch = getopt_long(argc, argv, "+c:s:jhV", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'c':
+			c.config_path = optarg;
+			break;
+		case 's':
+			c.server = optarg;
+			break;
+		case 'j':
+			c.json = 1;
+			break;
+		case 'h':
+			client_usage(stdout);
+			return 0;
+		case 'V':
+			printf("samen %s\n", SAMEN_VERSION);
+			return 0;
+		default:
+			client_usage(stderr);
+			return EXIT_USAGE;
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc == 0) {
+		client_usage(stderr);
+		return EXIT_USAGE;
+	}
+	if ((cmd = client_find_cmd(argv[0])) == NULL) {
+		fprintf(stderr, "samen: unknown command '%s'; commands:",
+		    argv[0]);
+		for (i = 0; i < NCMDS; i++)
+			fprintf(stderr, " %s", client_cmds[i].name);
+		fprintf(stderr, "\n");
+		return EXIT_USAGE;
+	}
+	if (client_wants_help(argc, argv)) {
+		client_print_cmd_help(cmd);
+		return 0;
+	}
+	/* setup and help write or need no configuration. */
+	if (cmd->fn != cmd_setup && cmd->fn != cmd_help &&
+	    conf_load(&c, &cause) == -1) {
+		rv = out_error(&c, EXIT_CONFIG, "%s", cause);
+		free(cause);
+		conf_free(&c.conf);
+		return rv;
+	}
+	rv = cmd->fn(&c, argc, argv);
+	conn_close(&c);
+	conf_free(&c.conf);
+	return rv;
+}

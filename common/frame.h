@@ -1,0 +1,32 @@
+/*
+ * Framing: a 4-byte big-endian length, then that many bytes of one
+ * protobuf Frame.  The length is checked against the limit before any
+ * memory is set aside for the body.
+ */
+#ifndef SAMEN_FRAME_H
+#define SAMEN_FRAME_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "samen.pb-c.h"
+
+struct evbuffer;
+
+#define FRAME_HEADER_LEN	4
+#define FRAME_DEFAULT_MAX	(1024 * 1024)
+
+enum frame_result {
+	FRAME_OK,		/* *out holds one frame */
+	FRAME_AGAIN,		/* not a whole frame yet */
+	FRAME_TOO_LARGE,	/* the announced length is above the limit */
+	FRAME_INVALID,		/* the body is not a protobuf Frame */
+};
+
+int	frame_append(struct evbuffer *, const Samen__V1__Frame *, size_t);
+enum frame_result frame_cut(struct evbuffer *, size_t, Samen__V1__Frame **,
+	    uint32_t *);
+void	frame_free(Samen__V1__Frame *);
+const char *frame_result_str(enum frame_result);
+
+#endif

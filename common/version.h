@@ -1,0 +1,8 @@
+#ifndef SAMEN_VERSION_H
+#define SAMEN_VERSION_H
+
+#define SAMEN_VERSION		"0.1.0"
+#define SAMEN_PROTOCOL_VERSION	1
+#define SAMEN_DEFAULT_PORT	7450
+
+#endif

@@ -1,0 +1,323 @@
+/*
+ * One connection: a bufferevent_openssl, an explicit state, one read
+ * path (cut complete frames, unpack, dispatch) and one way to die,
+ * conn_lost().  A single timer serves as handshake timeout, then idle
+ * timeout, then the bound on a closing flush.
+ */
+#include <sys/socket.h>
+
+#include <arpa/inet.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/bufferevent_ssl.h>
+#include <event2/event.h>
+
+#include "samend.h"
+#include "xmalloc.h"
+
+/* The largest response we pack; a bigger one is our own bug. */
+#define CONN_MAX_OUT_FRAME	(64 * 1024 * 1024)
+#define CONN_CLOSE_GRACE	2	/* seconds to flush before closing */
+
+static const char *const conn_state_names[] = {
+	"handshake", "ready", "watching", "closing",
+};
+
+static void	conn_read_cb(struct bufferevent *, void *);
+static void	conn_write_cb(struct bufferevent *, void *);
+static void	conn_event_cb(struct bufferevent *, short, void *);
+static void	conn_timer_cb(evutil_socket_t, short, void *);
+
+/* The one place the state changes. */
+static void
+conn_set_state(struct conn *c, enum conn_state state)
+{
+	log_debug("conn %llu %s: %s -> %s", (unsigned long long)c->id,
+	    c->peer, conn_state_names[c->state], conn_state_names[state]);
+	c->state = state;
+}
+
+/* (Re)arms the connection's timer for secs seconds; 0: disarm. */
+static void
+conn_arm(struct conn *c, long long secs)
+{
+	struct timeval tv = { (time_t)secs, 0 };
+
+	if (secs <= 0)
+		evtimer_del(c->timer);
+	else
+		evtimer_add(c->timer, &tv);
+}
+
+/* Formats the peer's address for logs. */
+static void
+conn_peerstr(const struct sockaddr *sa, char *buf, size_t len)
+{
+	char host[INET6_ADDRSTRLEN];
+
+	if (sa->sa_family == AF_INET6) {
+		const struct sockaddr_in6 *s6 = (const void *)sa;
+
+		inet_ntop(AF_INET6, &s6->sin6_addr, host, sizeof(host));
+		snprintf(buf, len, "[%s]:%u", host, ntohs(s6->sin6_port));
+	} else if (sa->sa_family == AF_INET) {
+		const struct sockaddr_in *s4 = (const void *)sa;
+
+		inet_ntop(AF_INET, &s4->sin_addr, host, sizeof(host));
+		snprintf(buf, len, "%s:%u", host, ntohs(s4->sin_port));
+	} else
+		snprintf(buf, len, "unknown peer");
+}
+
+/* Takes an accepted socket and starts its TLS handshake. */
+void
+conn_accept(struct server *srv, int fd, const struct sockaddr *sa, int len)
+{
+	struct conn *c;
+	struct ssl_st *ssl;
+
+	(void)len;
+	c = xcalloc(1, sizeof(*c));
+	c->srv = srv;
+	c->id = ++srv->next_conn_id;
+	c->state = CONN_HANDSHAKE;
+	conn_peerstr(sa, c->peer, sizeof(c->peer));
+	evutil_make_socket_nonblocking(fd);
+	ssl = tls_server_ssl(srv->tls);
+	c->bev = bufferevent_openssl_socket_new(srv->base, fd, ssl,
+	    BUFFEREVENT_SSL_ACCEPTING, BEV_OPT_CLOSE_ON_FREE);
+	if (c->bev == NULL)
+		fatalx("bufferevent_openssl_socket_new failed");
+	/* A peer that closes without close_notify is an ordinary close. */
+	bufferevent_openssl_set_allow_dirty_shutdown(c->bev, 1);
+	bufferevent_setcb(c->bev, conn_read_cb, conn_write_cb, conn_event_cb,
+	    c);
+	if ((c->timer = evtimer_new(srv->base, conn_timer_cb, c)) == NULL)
+		fatalx("evtimer_new failed");
+	TAILQ_INSERT_TAIL(&srv->conns, c, entry);
+	srv->nconns++;
+	srv->accepted_total++;
+	conn_arm(c, srv->cfg->handshake_timeout);
+	bufferevent_enable(c->bev, EV_READ | EV_WRITE);
+	log_debug("conn %llu: accepted %s", (unsigned long long)c->id,
+	    c->peer);
+}
+
+/*
+ * The end of every connection: logs why, frees everything.  c is gone
+ * when this returns.  The last connection gone while stopping ends the
+ * loop.
+ */
+void
+conn_lost(struct conn *c, const char *why)
+{
+	struct server *srv = c->srv;
+
+	if (c->state == CONN_HANDSHAKE)
+		log_info("%s: %s", c->peer, why);
+	else
+		log_info("%s: %s (%s, %s) disconnected: %s", c->peer,
+		    c->who.name, c->who.municipality,
+		    tls_role_name(c->who.role), why);
+	TAILQ_REMOVE(&srv->conns, c, entry);
+	srv->nconns--;
+	event_free(c->timer);
+	bufferevent_free(c->bev);
+	free(c);
+	if (srv->stopping && srv->nconns == 0)
+		event_base_loopexit(srv->base, NULL);
+}
+
+/*
+ * Stops reading and lets the output drain before the connection ends,
+ * so a last error response reaches the client.  Never frees c itself:
+ * the write callback or the timer does, from the loop.
+ */
+void
+conn_close(struct conn *c)
+{
+	if (c->state == CONN_CLOSING)
+		return;
+	conn_set_state(c, CONN_CLOSING);
+	bufferevent_disable(c->bev, EV_READ);
+	conn_arm(c, CONN_CLOSE_GRACE);
+	if (evbuffer_get_length(bufferevent_get_output(c->bev)) == 0)
+		event_active(c->timer, EV_TIMEOUT, 1);
+}
+
+/* Closes every connection, for shutdown. */
+void
+conn_close_all(struct server *srv)
+{
+	struct conn *c, *next;
+
+	for (c = TAILQ_FIRST(&srv->conns); c != NULL; c = next) {
+		next = TAILQ_NEXT(c, entry);
+		if (c->state == CONN_HANDSHAKE)
+			conn_lost(c, "shutting down");
+		else
+			conn_close(c);
+	}
+}
+
+/* Queues one frame for the client. */
+void
+conn_send(struct conn *c, const Samen__V1__Frame *f)
+{
+	if (frame_append(bufferevent_get_output(c->bev), f,
+	    CONN_MAX_OUT_FRAME) == -1)
+		fatalx("conn_send: response of %zu bytes exceeds %d",
+		    samen__v1__frame__get_packed_size(f), CONN_MAX_OUT_FRAME);
+}
+
+/* Sends a connection-level error (frame id 0), then closes. */
+static void
+conn_fail(struct conn *c, Samen__V1__Status__Code code, const char *msg)
+{
+	Samen__V1__Frame f = SAMEN__V1__FRAME__INIT;
+	Samen__V1__Response r = SAMEN__V1__RESPONSE__INIT;
+	Samen__V1__Status st = SAMEN__V1__STATUS__INIT;
+
+	log_warnx("%s: %s (%s): %s; closing", c->peer, c->who.name,
+	    c->who.municipality, msg);
+	st.code = code;
+	st.message = (char *)(uintptr_t)msg;
+	r.status = &st;
+	f.body_case = SAMEN__V1__FRAME__BODY_RESPONSE;
+	f.response = &r;
+	conn_send(c, &f);
+	conn_close(c);
+}
+
+/*
+ * Cuts and dispatches every whole frame in the input.  Requests are
+ * answered in order, each before the next is read.
+ */
+static void
+conn_read_cb(struct bufferevent *bev, void *arg)
+{
+	struct conn *c = arg;
+	struct evbuffer *in = bufferevent_get_input(bev);
+	Samen__V1__Frame *f;
+	enum frame_result fr;
+	uint32_t len = 0;
+	char msg[160];
+
+	conn_arm(c, c->srv->cfg->idle_timeout);
+	while (c->state == CONN_READY || c->state == CONN_WATCHING) {
+		fr = frame_cut(in, (size_t)c->srv->cfg->max_frame, &f, &len);
+		if (fr == FRAME_AGAIN)
+			return;
+		if (fr == FRAME_TOO_LARGE) {
+			snprintf(msg, sizeof(msg), "frame of %u bytes is "
+			    "above the limit of %lld bytes", len,
+			    c->srv->cfg->max_frame);
+			conn_fail(c, SAMEN__V1__STATUS__CODE__RESOURCE_EXHAUSTED,
+			    msg);
+			return;
+		}
+		if (fr == FRAME_INVALID) {
+			conn_fail(c, SAMEN__V1__STATUS__CODE__INVALID_ARGUMENT,
+			    "frame is not a valid samen.v1.Frame");
+			return;
+		}
+		if (f->body_case != SAMEN__V1__FRAME__BODY_REQUEST) {
+			frame_free(f);
+			conn_fail(c, SAMEN__V1__STATUS__CODE__INVALID_ARGUMENT,
+			    "a client may only send requests");
+			return;
+		}
+		c->requests++;
+		dispatch_request(c, f->id, f->request);
+		frame_free(f);
+	}
+}
+
+/* Output drained: a closing connection may now end. */
+static void
+conn_write_cb(struct bufferevent *bev, void *arg)
+{
+	struct conn *c = arg;
+
+	if (c->state == CONN_CLOSING &&
+	    evbuffer_get_length(bufferevent_get_output(bev)) == 0)
+		conn_lost(c, "closed");
+}
+
+/* The handshake is done: who is it? */
+static void
+conn_connected(struct conn *c)
+{
+	struct ssl_st *ssl = bufferevent_openssl_get_ssl(c->bev);
+	char *cause = NULL;
+
+	if (tls_peer_principal(ssl, &c->who, &cause) == -1) {
+		c->srv->refused_total++;
+		log_warnx("%s: refused: %s", c->peer, cause);
+		free(cause);
+		conn_lost(c, "refused");
+		return;
+	}
+	conn_set_state(c, CONN_READY);
+	log_info("%s: %s (%s, %s) connected, %s%s", c->peer, c->who.name,
+	    c->who.municipality, tls_role_name(c->who.role),
+	    tls_conn_version(ssl), tls_conn_resumed(ssl) ? ", resumed" : "");
+	conn_arm(c, c->srv->cfg->idle_timeout);
+	/* Requests may have come in with the handshake's last flight. */
+	conn_read_cb(c->bev, c);
+}
+
+/* Handshake done, EOF or error. */
+static void
+conn_event_cb(struct bufferevent *bev, short what, void *arg)
+{
+	struct conn *c = arg;
+	char *why;
+
+	if (what & BEV_EVENT_CONNECTED) {
+		conn_connected(c);
+		return;
+	}
+	if (c->state == CONN_HANDSHAKE) {
+		c->srv->refused_total++;
+		why = tls_handshake_error(bufferevent_openssl_get_ssl(bev),
+		    bufferevent_get_openssl_error(bev));
+		log_warnx("%s: refused: %s", c->peer, why);
+		free(why);
+		conn_lost(c, "refused");
+		return;
+	}
+	if (what & BEV_EVENT_EOF)
+		conn_lost(c, "closed by client");
+	else
+		conn_lost(c, "connection error");
+}
+
+/* The timer: handshake timeout, idle timeout or the end of a flush. */
+static void
+conn_timer_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct conn *c = arg;
+
+	(void)fd;
+	(void)what;
+	switch (c->state) {
+	case CONN_HANDSHAKE:
+		c->srv->refused_total++;
+		log_warnx("%s: refused: no TLS handshake within %lld s "
+		    "([limits] handshake_timeout)", c->peer,
+		    c->srv->cfg->handshake_timeout);
+		conn_lost(c, "handshake timeout");
+		break;
+	case CONN_READY:
+	case CONN_WATCHING:
+		conn_lost(c, "idle timeout");
+		break;
+	case CONN_CLOSING:
+		conn_lost(c, "closed");
+		break;
+	}
+}

@@ -1,0 +1,159 @@
+/*
+ * The dispatch table: one row per request type, with who may call it
+ * and whether it writes.  dispatch_request() looks the row up, checks
+ * the caller against it, runs the handler and sends the one response.
+ * Handlers never touch the socket and never repeat these checks.
+ */
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "samend.h"
+#include "xmalloc.h"
+
+#define ROLE_BIT(r)	(1u << (r))
+#define ANYONE		(ROLE_BIT(TLS_ROLE_OBSERVER) | \
+			    ROLE_BIT(TLS_ROLE_MEMBER) | ROLE_BIT(TLS_ROLE_ADMIN))
+#define ADMIN		ROLE_BIT(TLS_ROLE_ADMIN)
+
+typedef int (*dispatch_fn)(struct dispatch_ctx *, const Samen__V1__Request *,
+    Samen__V1__Response *);
+
+struct dispatch_row {
+	Samen__V1__Request__BodyCase	 type;
+	const char			*name;
+	unsigned int			 roles;		/* ROLE_BITs */
+	int				 writes;
+	dispatch_fn			 fn;
+};
+
+static const struct dispatch_row dispatch_table[] = {
+	{ SAMEN__V1__REQUEST__BODY_HELLO, "hello", ANYONE, 0, status_hello },
+	{ SAMEN__V1__REQUEST__BODY_STATS, "stats", ADMIN, 0, status_stats },
+};
+
+static const char *const dispatch_codes[] = {
+	"OK", "INVALID_ARGUMENT", "NOT_FOUND", "ALREADY_EXISTS",
+	"PERMISSION_DENIED", "CONFLICT", "RESYNC_REQUIRED",
+	"RESOURCE_EXHAUSTED", "UNAUTHENTICATED", "UNAVAILABLE", "INTERNAL",
+};
+
+/* The name of a status code. */
+const char *
+dispatch_code_name(Samen__V1__Status__Code code)
+{
+	if ((size_t)code < sizeof(dispatch_codes) / sizeof(dispatch_codes[0]))
+		return dispatch_codes[code];
+	return "UNKNOWN";
+}
+
+/* Memory for the response, freed after it is sent. */
+void *
+dispatch_alloc(struct dispatch_ctx *ctx, size_t size)
+{
+	void *p = xcalloc(1, size);
+
+	ctx->allocs = xreallocarray(ctx->allocs, ctx->nallocs + 1,
+	    sizeof(*ctx->allocs));
+	ctx->allocs[ctx->nallocs++] = p;
+	return p;
+}
+
+/* A copy of s that lives until the response is sent. */
+char *
+dispatch_strdup(struct dispatch_ctx *ctx, const char *s)
+{
+	size_t n = strlen(s) + 1;
+	char *p = dispatch_alloc(ctx, n);
+
+	memcpy(p, s, n);
+	return p;
+}
+
+/* Sets the response's status and message; returns code for the handler. */
+int
+dispatch_error(struct dispatch_ctx *ctx, Samen__V1__Status__Code code,
+    const char *fmt, ...)
+{
+	va_list ap;
+	char buf[1024];
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	ctx->status.code = code;
+	ctx->status.message = dispatch_strdup(ctx, buf);
+	return (int)code;
+}
+
+/* The row for a request type, or NULL. */
+static const struct dispatch_row *
+dispatch_find(Samen__V1__Request__BodyCase type)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(dispatch_table) / sizeof(dispatch_table[0]);
+	    i++) {
+		if (dispatch_table[i].type == type)
+			return &dispatch_table[i];
+	}
+	return NULL;
+}
+
+/*
+ * Checks and runs one request and sends its response with the request's
+ * id.  Never frees the connection (a handler may ask for it to close).
+ */
+void
+dispatch_request(struct conn *c, uint64_t id, const Samen__V1__Request *req)
+{
+	const struct dispatch_row *row;
+	struct dispatch_ctx ctx;
+	Samen__V1__Frame f = SAMEN__V1__FRAME__INIT;
+	Samen__V1__Response resp = SAMEN__V1__RESPONSE__INIT;
+	const char *name = "unknown";
+	size_t i;
+
+	memset(&ctx, 0, sizeof(ctx));
+	samen__v1__status__init(&ctx.status);
+	ctx.srv = c->srv;
+	ctx.conn = c;
+	ctx.who = &c->who;
+
+	row = dispatch_find(req->body_case);
+	if (row == NULL) {
+		unsigned tag = req->base.n_unknown_fields > 0 ?
+		    req->base.unknown_fields[0].tag : 0;
+
+		dispatch_error(&ctx, SAMEN__V1__STATUS__CODE__INVALID_ARGUMENT,
+		    "unknown request type (field %u); this server speaks "
+		    "protocol %d", tag, SAMEN_PROTOCOL_VERSION);
+	} else if (!c->greeted &&
+	    row->type != SAMEN__V1__REQUEST__BODY_HELLO) {
+		name = row->name;
+		dispatch_error(&ctx, SAMEN__V1__STATUS__CODE__INVALID_ARGUMENT,
+		    "the first request must be hello");
+	} else if ((row->roles & ROLE_BIT(c->who.role)) == 0) {
+		name = row->name;
+		dispatch_error(&ctx, SAMEN__V1__STATUS__CODE__PERMISSION_DENIED,
+		    "%s is for the regional secretariat (admin) only; you are "
+		    "%s", row->name, tls_role_name(c->who.role));
+	} else {
+		name = row->name;
+		row->fn(&ctx, req, &resp);
+	}
+
+	c->srv->requests_total++;
+	log_debug("conn %llu: %s %s -> %s", (unsigned long long)c->id,
+	    c->who.name, name, dispatch_code_name(ctx.status.code));
+	if (ctx.status.code != SAMEN__V1__STATUS__CODE__OK)
+		resp.body_case = SAMEN__V1__RESPONSE__BODY__NOT_SET;
+	resp.status = &ctx.status;
+	f.id = id;
+	f.body_case = SAMEN__V1__FRAME__BODY_RESPONSE;
+	f.response = &resp;
+	conn_send(c, &f);
+	for (i = 0; i < ctx.nallocs; i++)
+		free(ctx.allocs[i]);
+	free(ctx.allocs);
+}

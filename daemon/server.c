@@ -1,0 +1,287 @@
+/*
+ * The server: one event_base, the listener, signals, the TLS context in
+ * force and its reload.  Connections themselves live in conn.c.
+ */
+#include <sys/socket.h>
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <event2/event.h>
+#include <event2/listener.h>
+#include <event2/util.h>
+#include <systemd/sd-daemon.h>
+
+#include "samend.h"
+#include "xmalloc.h"
+
+/* Formats a socket address as host:port or [v6]:port. */
+static void
+server_addrstr(const struct sockaddr *sa, char *buf, size_t len)
+{
+	char host[INET6_ADDRSTRLEN];
+
+	if (sa->sa_family == AF_INET6) {
+		const struct sockaddr_in6 *s6 = (const void *)sa;
+
+		inet_ntop(AF_INET6, &s6->sin6_addr, host, sizeof(host));
+		snprintf(buf, len, "[%s]:%u", host, ntohs(s6->sin6_port));
+	} else if (sa->sa_family == AF_INET) {
+		const struct sockaddr_in *s4 = (const void *)sa;
+
+		inet_ntop(AF_INET, &s4->sin_addr, host, sizeof(host));
+		snprintf(buf, len, "%s:%u", host, ntohs(s4->sin_port));
+	} else
+		snprintf(buf, len, "?");
+}
+
+/* A new connection: refused over the limit or while stopping. */
+static void
+server_accept_cb(struct evconnlistener *l, evutil_socket_t fd,
+    struct sockaddr *sa, int socklen, void *arg)
+{
+	struct server *srv = arg;
+	char peer[80];
+
+	(void)l;
+	if (srv->stopping || srv->nconns >= (unsigned)srv->cfg->max_connections) {
+		server_addrstr(sa, peer, sizeof(peer));
+		log_warnx("refused %s: %s", peer, srv->stopping ?
+		    "shutting down" : "too many connections "
+		    "([limits] max_connections)");
+		srv->refused_total++;
+		evutil_closesocket(fd);
+		return;
+	}
+	conn_accept(srv, fd, sa, socklen);
+}
+
+/* accept() failed (e.g. out of file descriptors): log, keep serving. */
+static void
+server_accept_error_cb(struct evconnlistener *l, void *arg)
+{
+	(void)l;
+	(void)arg;
+	log_warn("accept");
+}
+
+/* SIGTERM, SIGINT: stop accepting, close every connection, exit 0. */
+static void
+server_stop_cb(evutil_socket_t sig, short what, void *arg)
+{
+	struct server *srv = arg;
+	struct timeval tv = { 5, 0 };
+
+	(void)what;
+	if (srv->stopping)
+		return;
+	log_info("%s: stopping", strsignal((int)sig));
+	sd_notify(0, "STOPPING=1");
+	srv->stopping = 1;
+	if (srv->listener != NULL) {
+		evconnlistener_free(srv->listener);
+		srv->listener = NULL;
+	}
+	conn_close_all(srv);
+	if (srv->nconns == 0)
+		event_base_loopexit(srv->base, NULL);
+	else
+		event_base_loopexit(srv->base, &tv);
+}
+
+/* SIGHUP: reload; a bad new configuration leaves the old in force. */
+static void
+server_hup_cb(evutil_socket_t sig, short what, void *arg)
+{
+	struct server *srv = arg;
+	char *cause = NULL;
+
+	(void)sig;
+	(void)what;
+	sd_notify(0, "RELOADING=1");
+	if (server_reload(srv, &cause) == -1) {
+		log_warnx("reload refused, the old configuration stays in "
+		    "force: %s", cause);
+		free(cause);
+	} else
+		log_info("reloaded configuration, certificates and CRL");
+	sd_notify(0, "READY=1");
+}
+
+/*
+ * Re-reads the configuration file, the certificates and the CRL.  New
+ * handshakes use the new context; open connections keep theirs.
+ */
+int
+server_reload(struct server *srv, char **cause)
+{
+	struct config *ncfg;
+	struct tls_files f;
+	struct ssl_ctx_st *nctx;
+
+	ncfg = xcalloc(1, sizeof(*ncfg));
+	if (config_load(srv->cfg->path, ncfg, cause) == -1) {
+		free(ncfg);
+		return -1;
+	}
+	f.ca = ncfg->ca;
+	f.cert = ncfg->cert;
+	f.key = ncfg->key;
+	f.crl = ncfg->crl;
+	if ((nctx = tls_server_ctx(&f, ncfg->tls_min, cause)) == NULL) {
+		config_free(ncfg);
+		free(ncfg);
+		return -1;
+	}
+	if (strcmp(ncfg->listen, srv->cfg->listen) != 0 ||
+	    strcmp(ncfg->state_dir, srv->cfg->state_dir) != 0)
+		log_warnx("listen and state_dir change only with a restart");
+	tls_ctx_free(srv->tls);
+	srv->tls = nctx;
+	log_setlevel(ncfg->log_level);
+	config_free(srv->cfg);
+	free(srv->cfg);
+	srv->cfg = ncfg;
+	return 0;
+}
+
+/* Binds the listener to the configured address. */
+static int
+server_listen(struct server *srv, char **cause)
+{
+	struct evutil_addrinfo hints, *res = NULL;
+	struct sockaddr_storage ss;
+	socklen_t sslen = sizeof(ss);
+	char addr[80];
+	int e;
+
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_flags = EVUTIL_AI_PASSIVE | EVUTIL_AI_NUMERICSERV;
+	e = evutil_getaddrinfo(srv->cfg->listen_host, srv->cfg->listen_port,
+	    &hints, &res);
+	if (e != 0) {
+		xasprintf(cause, "listen = %s: %s", srv->cfg->listen,
+		    evutil_gai_strerror(e));
+		return -1;
+	}
+	srv->listener = evconnlistener_new_bind(srv->base, server_accept_cb,
+	    srv, LEV_OPT_CLOSE_ON_FREE | LEV_OPT_REUSEABLE |
+	    LEV_OPT_CLOSE_ON_EXEC, 128, res->ai_addr, (int)res->ai_addrlen);
+	evutil_freeaddrinfo(res);
+	if (srv->listener == NULL) {
+		xasprintf(cause, "cannot listen on %s: %s", srv->cfg->listen,
+		    strerror(errno));
+		return -1;
+	}
+	evconnlistener_set_error_cb(srv->listener, server_accept_error_cb);
+	if (getsockname(evconnlistener_get_fd(srv->listener),
+	    (struct sockaddr *)&ss, &sslen) == 0) {
+		server_addrstr((struct sockaddr *)&ss, addr, sizeof(addr));
+		log_info("listening on %s", addr);
+	}
+	return 0;
+}
+
+/* Loads the region's name and time zone for hello. */
+static int
+server_load_region(struct server *srv, char **cause)
+{
+	Samen__V1__Entity *e;
+
+	e = store_get(srv->store, SAMEN__V1__KIND__REGION, "region", cause);
+	if (e == NULL) {
+		if (*cause == NULL)
+			xasprintf(cause, "the database holds no region; run "
+			    "'samend init' first");
+		return -1;
+	}
+	free(srv->region_name);
+	free(srv->time_zone);
+	srv->region_name = xstrdup(e->region->name);
+	srv->time_zone = xstrdup(e->region->time_zone);
+	samen__v1__entity__free_unpacked(e, NULL);
+	return 0;
+}
+
+/*
+ * Opens the store, makes the TLS context, binds the listener and sets up
+ * signals.  -1: *cause says which step failed.
+ */
+int
+server_start(struct server *srv, char **cause)
+{
+	struct tls_files f;
+	char *db;
+
+	TAILQ_INIT(&srv->conns);
+	srv->started = time(NULL);
+	db = store_path(srv->cfg->state_dir);
+	srv->store = store_open(db, 0, cause);
+	free(db);
+	if (srv->store == NULL || server_load_region(srv, cause) == -1)
+		return -1;
+	f.ca = srv->cfg->ca;
+	f.cert = srv->cfg->cert;
+	f.key = srv->cfg->key;
+	f.crl = srv->cfg->crl;
+	if ((srv->tls = tls_server_ctx(&f, srv->cfg->tls_min, cause)) == NULL)
+		return -1;
+	if ((srv->base = event_base_new()) == NULL) {
+		xasprintf(cause, "event_base_new failed");
+		return -1;
+	}
+	if (server_listen(srv, cause) == -1)
+		return -1;
+	signal(SIGPIPE, SIG_IGN);
+	srv->sig_term = evsignal_new(srv->base, SIGTERM, server_stop_cb, srv);
+	srv->sig_int = evsignal_new(srv->base, SIGINT, server_stop_cb, srv);
+	srv->sig_hup = evsignal_new(srv->base, SIGHUP, server_hup_cb, srv);
+	if (srv->sig_term == NULL || srv->sig_int == NULL ||
+	    srv->sig_hup == NULL || evsignal_add(srv->sig_term, NULL) == -1 ||
+	    evsignal_add(srv->sig_int, NULL) == -1 ||
+	    evsignal_add(srv->sig_hup, NULL) == -1) {
+		xasprintf(cause, "cannot set up signal handlers");
+		return -1;
+	}
+	return 0;
+}
+
+/* Runs the loop until a signal stops it. */
+void
+server_run(struct server *srv)
+{
+	log_info("samend %s serving region %s, rev %llu", SAMEN_VERSION,
+	    srv->region_name, (unsigned long long)store_rev(srv->store));
+	sd_notifyf(0, "READY=1\nSTATUS=serving region %s", srv->region_name);
+	event_base_dispatch(srv->base);
+}
+
+/* Frees everything the server holds; the loop has ended. */
+void
+server_free(struct server *srv)
+{
+	conn_close_all(srv);
+	while (!TAILQ_EMPTY(&srv->conns))
+		conn_lost(TAILQ_FIRST(&srv->conns), "shutting down");
+	if (srv->listener != NULL)
+		evconnlistener_free(srv->listener);
+	if (srv->sig_term != NULL)
+		event_free(srv->sig_term);
+	if (srv->sig_int != NULL)
+		event_free(srv->sig_int);
+	if (srv->sig_hup != NULL)
+		event_free(srv->sig_hup);
+	if (srv->tls != NULL)
+		tls_ctx_free(srv->tls);
+	store_close(srv->store);
+	if (srv->base != NULL)
+		event_base_free(srv->base);
+	free(srv->region_name);
+	free(srv->time_zone);
+}

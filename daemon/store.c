@@ -1,0 +1,502 @@
+/*
+ * Storage: SQLite in WAL mode with synchronous=FULL, so a write is on
+ * disk before it is answered.  Every entity is one row keyed by (kind,
+ * id), its body the packed protobuf Entity; the global rev lives in meta.
+ * The schema moves forward through `migrations`, tracked by
+ * PRAGMA user_version.
+ */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "samend.h"
+#include "xmalloc.h"
+
+struct store {
+	sqlite3		*db;
+	char		*path;
+	uint64_t	 rev;
+};
+
+/* Each entry brings the schema from version i to i + 1. */
+static const char *const migrations[] = {
+	/* 0 -> 1 */
+	"CREATE TABLE meta ("
+	"  key TEXT PRIMARY KEY,"
+	"  value INTEGER NOT NULL);"
+	"INSERT INTO meta (key, value) VALUES ('rev', 0);"
+	"CREATE TABLE entity ("
+	"  kind INTEGER NOT NULL,"
+	"  id TEXT NOT NULL,"
+	"  rev INTEGER NOT NULL,"
+	"  body BLOB,"
+	"  PRIMARY KEY (kind, id));"
+	"CREATE INDEX entity_rev ON entity (rev);"
+	"CREATE TABLE cert ("
+	"  serial TEXT PRIMARY KEY,"
+	"  name TEXT NOT NULL,"
+	"  municipality TEXT NOT NULL,"
+	"  role TEXT NOT NULL,"
+	"  not_before INTEGER NOT NULL,"
+	"  not_after INTEGER NOT NULL,"
+	"  revoked_at INTEGER NOT NULL DEFAULT 0);",
+};
+
+#define NMIGRATIONS	(sizeof(migrations) / sizeof(migrations[0]))
+
+/* Sets *cause to "what: sqlite's message"; returns -1. */
+static int
+store_fail(struct store *st, char **cause, const char *what)
+{
+	xasprintf(cause, "%s: %s", what, sqlite3_errmsg(st->db));
+	return -1;
+}
+
+/* Runs SQL without results. 0 or -1 with *cause. */
+static int
+store_exec(struct store *st, const char *sql, char **cause)
+{
+	char *err = NULL;
+
+	if (sqlite3_exec(st->db, sql, NULL, NULL, &err) != SQLITE_OK) {
+		xasprintf(cause, "database: %s", err ? err : "error");
+		sqlite3_free(err);
+		return -1;
+	}
+	return 0;
+}
+
+/* Prepares sql or sets *cause. */
+static sqlite3_stmt *
+store_prepare(struct store *st, const char *sql, char **cause)
+{
+	sqlite3_stmt *stmt;
+
+	if (sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL) != SQLITE_OK) {
+		store_fail(st, cause, "database");
+		return NULL;
+	}
+	return stmt;
+}
+
+/* The database file inside a state directory (allocated). */
+char *
+store_path(const char *state_dir)
+{
+	char *p;
+
+	xasprintf(&p, "%s/%s", state_dir, SAMEND_DB_NAME);
+	return p;
+}
+
+/* Brings the schema up to date, one migration per transaction. */
+static int
+store_migrate(struct store *st, char **cause)
+{
+	sqlite3_stmt *stmt;
+	int version;
+	char sql[64];
+
+	if ((stmt = store_prepare(st, "PRAGMA user_version", cause)) == NULL)
+		return -1;
+	if (sqlite3_step(stmt) != SQLITE_ROW) {
+		sqlite3_finalize(stmt);
+		return store_fail(st, cause, "reading schema version");
+	}
+	version = sqlite3_column_int(stmt, 0);
+	sqlite3_finalize(stmt);
+	if (version < 0 || (size_t)version > NMIGRATIONS) {
+		xasprintf(cause, "database schema version %d is newer than "
+		    "this samend (%zu); upgrade samend", version, NMIGRATIONS);
+		return -1;
+	}
+	for (; (size_t)version < NMIGRATIONS; version++) {
+		if (store_exec(st, "BEGIN IMMEDIATE", cause) == -1)
+			return -1;
+		snprintf(sql, sizeof(sql), "PRAGMA user_version = %d",
+		    version + 1);
+		if (store_exec(st, migrations[version], cause) == -1 ||
+		    store_exec(st, sql, cause) == -1) {
+			store_exec(st, "ROLLBACK", cause);
+			return -1;
+		}
+		if (store_exec(st, "COMMIT", cause) == -1)
+			return -1;
+		log_debug("database schema migrated to version %d",
+		    version + 1);
+	}
+	return 0;
+}
+
+/* Reads the global rev from meta into st->rev. */
+static int
+store_load_rev(struct store *st, char **cause)
+{
+	sqlite3_stmt *stmt;
+
+	stmt = store_prepare(st, "SELECT value FROM meta WHERE key = 'rev'",
+	    cause);
+	if (stmt == NULL)
+		return -1;
+	if (sqlite3_step(stmt) != SQLITE_ROW) {
+		sqlite3_finalize(stmt);
+		return store_fail(st, cause, "reading rev");
+	}
+	st->rev = (uint64_t)sqlite3_column_int64(stmt, 0);
+	sqlite3_finalize(stmt);
+	return 0;
+}
+
+/*
+ * Opens (with create: creates) the database at path, in WAL mode with
+ * synchronous=FULL, and migrates it.  NULL: *cause says why.
+ */
+struct store *
+store_open(const char *path, int create, char **cause)
+{
+	struct store *st;
+	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
+
+	if (create)
+		flags |= SQLITE_OPEN_CREATE;
+	st = xcalloc(1, sizeof(*st));
+	st->path = xstrdup(path);
+	if (sqlite3_open_v2(path, &st->db, flags, NULL) != SQLITE_OK) {
+		if (st->db == NULL)
+			xasprintf(cause, "%s: cannot open database", path);
+		else if (!create &&
+		    sqlite3_errcode(st->db) == SQLITE_CANTOPEN)
+			xasprintf(cause, "%s: no database; run 'samend init' "
+			    "first", path);
+		else
+			xasprintf(cause, "%s: %s", path,
+			    sqlite3_errmsg(st->db));
+		store_close(st);
+		return NULL;
+	}
+	if (create)
+		chmod(path, 0600);
+	sqlite3_busy_timeout(st->db, 5000);
+	if (store_exec(st, "PRAGMA journal_mode = WAL", cause) == -1 ||
+	    store_exec(st, "PRAGMA synchronous = FULL", cause) == -1 ||
+	    store_migrate(st, cause) == -1 ||
+	    store_load_rev(st, cause) == -1) {
+		store_close(st);
+		return NULL;
+	}
+	return st;
+}
+
+/* Closes the database. */
+void
+store_close(struct store *st)
+{
+	if (st == NULL)
+		return;
+	sqlite3_close(st->db);
+	free(st->path);
+	free(st);
+}
+
+/* The global rev: the rev of the newest change. */
+uint64_t
+store_rev(struct store *st)
+{
+	return st->rev;
+}
+
+/* Bytes the database takes on disk (main file and WAL). */
+int64_t
+store_size(struct store *st)
+{
+	struct stat sb;
+	int64_t n = 0;
+	char *wal;
+
+	if (stat(st->path, &sb) == 0)
+		n += sb.st_size;
+	xasprintf(&wal, "%s-wal", st->path);
+	if (stat(wal, &sb) == 0)
+		n += sb.st_size;
+	free(wal);
+	return n;
+}
+
+/* Starts a write transaction. */
+int
+store_begin(struct store *st, char **cause)
+{
+	return store_exec(st, "BEGIN IMMEDIATE", cause);
+}
+
+/* Commits; the rev in meta is written with the changes. */
+int
+store_commit(struct store *st, char **cause)
+{
+	sqlite3_stmt *stmt;
+
+	stmt = store_prepare(st, "UPDATE meta SET value = ? WHERE key = "
+	    "'rev'", cause);
+	if (stmt == NULL)
+		goto fail;
+	sqlite3_bind_int64(stmt, 1, (sqlite3_int64)st->rev);
+	if (sqlite3_step(stmt) != SQLITE_DONE) {
+		sqlite3_finalize(stmt);
+		store_fail(st, cause, "writing rev");
+		goto fail;
+	}
+	sqlite3_finalize(stmt);
+	if (store_exec(st, "COMMIT", cause) == -1)
+		goto fail;
+	return 0;
+fail:
+	store_rollback(st);
+	return -1;
+}
+
+/* Abandons the transaction and the revs it took. */
+void
+store_rollback(struct store *st)
+{
+	char *cause = NULL;
+
+	if (!sqlite3_get_autocommit(st->db))
+		store_exec(st, "ROLLBACK", &cause);
+	free(cause);
+	if (store_load_rev(st, &cause) == -1) {
+		log_warnx("%s", cause);
+		free(cause);
+	}
+}
+
+/* The kind of an entity, from its body. */
+Samen__V1__Kind
+store_entity_kind(const Samen__V1__Entity *e)
+{
+	switch (e->body_case) {
+	case SAMEN__V1__ENTITY__BODY_REGION:
+		return SAMEN__V1__KIND__REGION;
+	case SAMEN__V1__ENTITY__BODY_MUNICIPALITY:
+		return SAMEN__V1__KIND__MUNICIPALITY;
+	case SAMEN__V1__ENTITY__BODY_AGENDA_ITEM:
+		return SAMEN__V1__KIND__AGENDA_ITEM;
+	case SAMEN__V1__ENTITY__BODY_DECISION:
+		return SAMEN__V1__KIND__DECISION;
+	case SAMEN__V1__ENTITY__BODY_RANKING:
+		return SAMEN__V1__KIND__RANKING;
+	case SAMEN__V1__ENTITY__BODY_MEETING:
+		return SAMEN__V1__KIND__MEETING;
+	case SAMEN__V1__ENTITY__BODY_AVAILABILITY:
+		return SAMEN__V1__KIND__AVAILABILITY;
+	case SAMEN__V1__ENTITY__BODY_DOSSIER:
+		return SAMEN__V1__KIND__DOSSIER;
+	default:
+		break;
+	}
+	return SAMEN__V1__KIND__KIND_UNSPECIFIED;
+}
+
+/*
+ * Stores e under the next rev, inside the caller's transaction.  e->rev
+ * is ignored; the stored copy carries the new rev, returned in *revp.
+ */
+int
+store_put(struct store *st, const Samen__V1__Entity *e, uint64_t *revp,
+    char **cause)
+{
+	Samen__V1__Entity copy = *e;
+	sqlite3_stmt *stmt;
+	uint8_t *buf;
+	size_t len;
+	int rc;
+
+	copy.rev = st->rev + 1;
+	len = samen__v1__entity__get_packed_size(&copy);
+	buf = xmalloc(len ? len : 1);
+	samen__v1__entity__pack(&copy, buf);
+	stmt = store_prepare(st, "INSERT OR REPLACE INTO entity (kind, id, "
+	    "rev, body) VALUES (?, ?, ?, ?)", cause);
+	if (stmt == NULL) {
+		free(buf);
+		return -1;
+	}
+	sqlite3_bind_int(stmt, 1, (int)store_entity_kind(e));
+	sqlite3_bind_text(stmt, 2, e->id, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(stmt, 3, (sqlite3_int64)copy.rev);
+	sqlite3_bind_blob(stmt, 4, buf, (int)len, SQLITE_STATIC);
+	rc = sqlite3_step(stmt);
+	sqlite3_finalize(stmt);
+	free(buf);
+	if (rc != SQLITE_DONE)
+		return store_fail(st, cause, "storing");
+	st->rev = copy.rev;
+	if (revp != NULL)
+		*revp = copy.rev;
+	return 0;
+}
+
+/*
+ * The entity of that kind and id; free it with
+ * samen__v1__entity__free_unpacked.  NULL and *cause NULL: no such
+ * entity; NULL and *cause set: an error.
+ */
+Samen__V1__Entity *
+store_get(struct store *st, Samen__V1__Kind kind, const char *id,
+    char **cause)
+{
+	sqlite3_stmt *stmt;
+	Samen__V1__Entity *e = NULL;
+	int rc;
+
+	*cause = NULL;
+	stmt = store_prepare(st, "SELECT body FROM entity WHERE kind = ? "
+	    "AND id = ? AND body IS NOT NULL", cause);
+	if (stmt == NULL)
+		return NULL;
+	sqlite3_bind_int(stmt, 1, (int)kind);
+	sqlite3_bind_text(stmt, 2, id, -1, SQLITE_STATIC);
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW) {
+		e = samen__v1__entity__unpack(NULL,
+		    (size_t)sqlite3_column_bytes(stmt, 0),
+		    sqlite3_column_blob(stmt, 0));
+		if (e == NULL)
+			xasprintf(cause, "database: entity %s does not "
+			    "unpack", id);
+	} else if (rc != SQLITE_DONE)
+		store_fail(st, cause, "reading");
+	sqlite3_finalize(stmt);
+	return e;
+}
+
+/* How many live entities of a kind there are. */
+int
+store_count(struct store *st, Samen__V1__Kind kind, int64_t *n, char **cause)
+{
+	sqlite3_stmt *stmt;
+
+	stmt = store_prepare(st, "SELECT count(*) FROM entity WHERE kind = ? "
+	    "AND body IS NOT NULL", cause);
+	if (stmt == NULL)
+		return -1;
+	sqlite3_bind_int(stmt, 1, (int)kind);
+	if (sqlite3_step(stmt) != SQLITE_ROW) {
+		sqlite3_finalize(stmt);
+		return store_fail(st, cause, "counting");
+	}
+	*n = sqlite3_column_int64(stmt, 0);
+	sqlite3_finalize(stmt);
+	return 0;
+}
+
+/* Records an issued certificate. */
+int
+store_cert_add(struct store *st, const struct cert_record *r, char **cause)
+{
+	sqlite3_stmt *stmt;
+	int rc;
+
+	stmt = store_prepare(st, "INSERT INTO cert (serial, name, "
+	    "municipality, role, not_before, not_after) VALUES "
+	    "(?, ?, ?, ?, ?, ?)", cause);
+	if (stmt == NULL)
+		return -1;
+	sqlite3_bind_text(stmt, 1, r->serial, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 2, r->name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 3, r->municipality, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 4, r->role, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(stmt, 5, r->not_before);
+	sqlite3_bind_int64(stmt, 6, r->not_after);
+	rc = sqlite3_step(stmt);
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_DONE)
+		return store_fail(st, cause, "recording the certificate");
+	return 0;
+}
+
+/*
+ * Marks every unrevoked certificate issued to name (CN) as revoked at
+ * when; *n is how many.
+ */
+int
+store_cert_revoke(struct store *st, const char *name, int64_t when, int *n,
+    char **cause)
+{
+	sqlite3_stmt *stmt;
+	int rc;
+
+	stmt = store_prepare(st, "UPDATE cert SET revoked_at = ? WHERE "
+	    "name = ? AND revoked_at = 0", cause);
+	if (stmt == NULL)
+		return -1;
+	sqlite3_bind_int64(stmt, 1, when);
+	sqlite3_bind_text(stmt, 2, name, -1, SQLITE_STATIC);
+	rc = sqlite3_step(stmt);
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_DONE)
+		return store_fail(st, cause, "revoking");
+	*n = sqlite3_changes(st->db);
+	return 0;
+}
+
+/* Every issued certificate, oldest first; free with store_cert_free. */
+int
+store_cert_list(struct store *st, struct cert_record **out, size_t *n,
+    char **cause)
+{
+	sqlite3_stmt *stmt;
+	struct cert_record *v = NULL, *r;
+	size_t cap = 0;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	stmt = store_prepare(st, "SELECT serial, name, municipality, role, "
+	    "not_before, not_after, revoked_at FROM cert ORDER BY rowid",
+	    cause);
+	if (stmt == NULL)
+		return -1;
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 16;
+			v = xreallocarray(v, cap, sizeof(*v));
+		}
+		r = &v[(*n)++];
+		r->serial = xstrdup((const char *)sqlite3_column_text(stmt, 0));
+		r->name = xstrdup((const char *)sqlite3_column_text(stmt, 1));
+		r->municipality =
+		    xstrdup((const char *)sqlite3_column_text(stmt, 2));
+		r->role = xstrdup((const char *)sqlite3_column_text(stmt, 3));
+		r->not_before = sqlite3_column_int64(stmt, 4);
+		r->not_after = sqlite3_column_int64(stmt, 5);
+		r->revoked_at = sqlite3_column_int64(stmt, 6);
+	}
+	sqlite3_finalize(stmt);
+	*out = v;
+	if (rc != SQLITE_DONE) {
+		store_cert_free(v, *n);
+		*out = NULL;
+		*n = 0;
+		return store_fail(st, cause, "listing certificates");
+	}
+	return 0;
+}
+
+/* Frees a list from store_cert_list. */
+void
+store_cert_free(struct cert_record *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		free(v[i].serial);
+		free(v[i].name);
+		free(v[i].municipality);
+		free(v[i].role);
+	}
+	free(v);
+}
