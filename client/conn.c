@@ -143,6 +143,12 @@ conn_open(struct client *c, Samen__V1__HelloResponse **hello)
 
 	if (hello != NULL)
 		*hello = NULL;
+	/* The configuration is read only by commands that connect. */
+	if (conf_load(c, &cause) == -1) {
+		rv = out_error(c, EXIT_CONFIG, "%s", cause);
+		free(cause);
+		return rv;
+	}
 	/* HOST:PORT or [V6]:PORT */
 	if (c->conf.server[0] == '[' &&
 	    (colon = strstr(c->conf.server, "]:")) != NULL) {

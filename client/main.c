@@ -4,6 +4,7 @@
  * JSON and returns an exit code.
  */
 #include <getopt.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -132,11 +133,12 @@ main(int argc, char **argv)
 	};
 	const struct client_cmd *cmd;
 	struct client c;
-	char *cause = NULL;
 	size_t i;
 	int ch, rv;
 
 	log_init("samen", LOG_LEVEL_WARN);
+	/* A server that closes first is an error to report, not a signal. */
+	signal(SIGPIPE, SIG_IGN);
 	memset(&c, 0, sizeof(c));
 	while ((ch = getopt_long(argc, argv, "+c:s:jhV", opts, NULL)) != -1) {
 		switch (ch) {
@@ -177,14 +179,6 @@ main(int argc, char **argv)
 	if (client_wants_help(argc, argv)) {
 		client_print_cmd_help(cmd);
 		return 0;
-	}
-	/* setup and help write or need no configuration. */
-	if (cmd->fn != cmd_setup && cmd->fn != cmd_help &&
-	    conf_load(&c, &cause) == -1) {
-		rv = out_error(&c, EXIT_CONFIG, "%s", cause);
-		free(cause);
-		conf_free(&c.conf);
-		return rv;
 	}
 	rv = cmd->fn(&c, argc, argv);
 	conn_close(&c);

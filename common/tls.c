@@ -195,6 +195,23 @@ tls_ctx_free(SSL_CTX *ctx)
 	SSL_CTX_free(ctx);
 }
 
+/* Frees a connection's SSL. */
+void
+tls_ssl_free(SSL *ssl)
+{
+	SSL_free(ssl);
+	ERR_clear_error();
+}
+
+/* Sends close_notify once, without waiting for the peer's. */
+void
+tls_close_notify(SSL *ssl)
+{
+	if (SSL_is_init_finished(ssl))
+		SSL_shutdown(ssl);
+	ERR_clear_error();
+}
+
 /* 1 when the session was resumed from a ticket. */
 int
 tls_conn_resumed(SSL *ssl)
@@ -305,10 +322,20 @@ int
 tls_principal_parse(const char *cn, const char *o, const char *ou,
     struct tls_principal *p, char **cause)
 {
+	const unsigned char *u;
+
 	memset(p, 0, sizeof(*p));
 	if (cn == NULL || *cn == '\0' || strlen(cn) > TLS_NAME_MAX) {
 		xasprintf(cause, "certificate has no usable name (CN)");
 		return -1;
+	}
+	/* Names go into one-line logs: no control characters. */
+	for (u = (const unsigned char *)cn; *u != '\0'; u++) {
+		if (*u < 0x20 || *u == 0x7f) {
+			xasprintf(cause, "certificate name (CN) holds control "
+			    "characters");
+			return -1;
+		}
 	}
 	if (o == NULL || !tls_valid_id(o)) {
 		xasprintf(cause, "certificate organisation (O) is not a "
@@ -323,11 +350,13 @@ tls_principal_parse(const char *cn, const char *o, const char *ou,
 	if (p->role == TLS_ROLE_ADMIN && strcmp(o, TLS_REGION_ORG) != 0) {
 		xasprintf(cause, "an admin certificate must have O=%s",
 		    TLS_REGION_ORG);
+		p->role = TLS_ROLE_NONE;
 		return -1;
 	}
 	if (p->role == TLS_ROLE_MEMBER && strcmp(o, TLS_REGION_ORG) == 0) {
 		xasprintf(cause, "a member certificate must name a "
 		    "municipality, not %s", TLS_REGION_ORG);
+		p->role = TLS_ROLE_NONE;
 		return -1;
 	}
 	strncpy(p->name, cn, sizeof(p->name) - 1);

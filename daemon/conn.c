@@ -9,6 +9,7 @@
 #include <arpa/inet.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
@@ -21,6 +22,7 @@
 /* The largest response we pack; a bigger one is our own bug. */
 #define CONN_MAX_OUT_FRAME	(64 * 1024 * 1024)
 #define CONN_CLOSE_GRACE	2	/* seconds to flush before closing */
+#define CONN_LINGER		2	/* seconds to drain a refused socket */
 
 static const char *const conn_state_names[] = {
 	"handshake", "ready", "watching", "closing",
@@ -86,9 +88,15 @@ conn_accept(struct server *srv, int fd, const struct sockaddr *sa, int len)
 	c->state = CONN_HANDSHAKE;
 	conn_peerstr(sa, c->peer, sizeof(c->peer));
 	evutil_make_socket_nonblocking(fd);
-	ssl = tls_server_ssl(srv->tls);
+	/*
+	 * The connection owns fd and ssl itself (no BEV_OPT_CLOSE_ON_FREE),
+	 * so that conn_lost() can send close_notify, or linger after a
+	 * refusal so the client reads our alert.
+	 */
+	c->fd = fd;
+	c->ssl = ssl = tls_server_ssl(srv->tls);
 	c->bev = bufferevent_openssl_socket_new(srv->base, fd, ssl,
-	    BUFFEREVENT_SSL_ACCEPTING, BEV_OPT_CLOSE_ON_FREE);
+	    BUFFEREVENT_SSL_ACCEPTING, 0);
 	if (c->bev == NULL)
 		fatalx("bufferevent_openssl_socket_new failed");
 	/* A peer that closes without close_notify is an ordinary close. */
@@ -106,6 +114,58 @@ conn_accept(struct server *srv, int fd, const struct sockaddr *sa, int len)
 	    c->peer);
 }
 
+/* A refused socket: discard what the client still sends, then close. */
+static void
+conn_linger_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct linger_sock *l = arg;
+	char buf[4096];
+
+	if ((what & EV_READ) && recv(fd, buf, sizeof(buf), 0) > 0)
+		return;
+	conn_linger_free(l);
+}
+
+/* Frees a lingering socket. */
+void
+conn_linger_free(struct linger_sock *l)
+{
+	TAILQ_REMOVE(&l->srv->lingering, l, entry);
+	l->srv->nlinger--;
+	event_free(l->ev);
+	close(l->fd);
+	free(l);
+}
+
+/*
+ * Closes fd, when we are the side that ends the connection, without
+ * losing our last words (an alert, an error response) on their way to
+ * the client: closing a socket with unread input sends a reset, which
+ * can overtake them.  So shut down our side, read and drop whatever
+ * still comes for a short while, then close.
+ */
+static void
+conn_linger(struct server *srv, int fd)
+{
+	struct linger_sock *l;
+	struct timeval tv = { CONN_LINGER, 0 };
+
+	if (srv->stopping || shutdown(fd, SHUT_WR) == -1) {
+		close(fd);
+		return;
+	}
+	l = xcalloc(1, sizeof(*l));
+	l->srv = srv;
+	l->fd = fd;
+	l->ev = event_new(srv->base, fd, EV_READ | EV_PERSIST,
+	    conn_linger_cb, l);
+	if (l->ev == NULL)
+		fatalx("event_new failed");
+	TAILQ_INSERT_TAIL(&srv->lingering, l, entry);
+	srv->nlinger++;
+	event_add(l->ev, &tv);
+}
+
 /*
  * The end of every connection: logs why, frees everything.  c is gone
  * when this returns.  The last connection gone while stopping ends the
@@ -115,8 +175,10 @@ void
 conn_lost(struct conn *c, const char *why)
 {
 	struct server *srv = c->srv;
+	int refused = c->state == CONN_HANDSHAKE;
+	int linger = refused || !c->peer_closed;
 
-	if (c->state == CONN_HANDSHAKE)
+	if (refused)
 		log_info("%s: %s", c->peer, why);
 	else
 		log_info("%s: %s (%s, %s) disconnected: %s", c->peer,
@@ -126,6 +188,13 @@ conn_lost(struct conn *c, const char *why)
 	srv->nconns--;
 	event_free(c->timer);
 	bufferevent_free(c->bev);
+	if (!refused && !c->peer_closed)
+		tls_close_notify(c->ssl);
+	tls_ssl_free(c->ssl);
+	if (linger)
+		conn_linger(srv, c->fd);
+	else
+		close(c->fd);
 	free(c);
 	if (srv->stopping && srv->nconns == 0)
 		event_base_loopexit(srv->base, NULL);
@@ -290,6 +359,7 @@ conn_event_cb(struct bufferevent *bev, short what, void *arg)
 		conn_lost(c, "refused");
 		return;
 	}
+	c->peer_closed = 1;
 	if (what & BEV_EVENT_EOF)
 		conn_lost(c, "closed by client");
 	else

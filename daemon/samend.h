@@ -81,11 +81,23 @@ struct conn {
 	struct event		*timer;
 	char			 peer[80];	/* address:port, for logs */
 	struct tls_principal	 who;
+	int			 fd;
+	struct ssl_st		*ssl;
 	int			 greeted;	/* hello answered */
+	int			 peer_closed;	/* EOF or error from the peer */
 	uint64_t		 requests;
 	TAILQ_ENTRY(conn)	 entry;
 };
 TAILQ_HEAD(conn_list, conn);
+
+/* A refused socket, drained briefly before it is closed. */
+struct linger_sock {
+	struct server		*srv;
+	int			 fd;
+	struct event		*ev;
+	TAILQ_ENTRY(linger_sock) entry;
+};
+TAILQ_HEAD(linger_list, linger_sock);
 
 struct server {
 	struct event_base	*base;
@@ -98,6 +110,8 @@ struct server {
 	struct event		*sig_hup;
 	struct conn_list	 conns;
 	unsigned int		 nconns;
+	struct linger_list	 lingering;
+	unsigned int		 nlinger;
 	uint64_t		 next_conn_id;
 	uint64_t		 accepted_total;
 	uint64_t		 refused_total;
@@ -175,6 +189,7 @@ int	 server_reload(struct server *, char **);
 void	 conn_accept(struct server *, int, const struct sockaddr *, int);
 void	 conn_lost(struct conn *, const char *);
 void	 conn_close(struct conn *);
+void	 conn_linger_free(struct linger_sock *);
 void	 conn_close_all(struct server *);
 void	 conn_send(struct conn *, const Samen__V1__Frame *);
 

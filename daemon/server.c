@@ -48,7 +48,8 @@ server_accept_cb(struct evconnlistener *l, evutil_socket_t fd,
 	char peer[80];
 
 	(void)l;
-	if (srv->stopping || srv->nconns >= (unsigned)srv->cfg->max_connections) {
+	if (srv->stopping || srv->nconns + srv->nlinger >=
+	    (unsigned)srv->cfg->max_connections) {
 		server_addrstr(sa, peer, sizeof(peer));
 		log_warnx("refused %s: %s", peer, srv->stopping ?
 		    "shutting down" : "too many connections "
@@ -220,6 +221,7 @@ server_start(struct server *srv, char **cause)
 	char *db;
 
 	TAILQ_INIT(&srv->conns);
+	TAILQ_INIT(&srv->lingering);
 	srv->started = time(NULL);
 	db = store_path(srv->cfg->state_dir);
 	srv->store = store_open(db, 0, cause);
@@ -269,6 +271,8 @@ server_free(struct server *srv)
 	conn_close_all(srv);
 	while (!TAILQ_EMPTY(&srv->conns))
 		conn_lost(TAILQ_FIRST(&srv->conns), "shutting down");
+	while (!TAILQ_EMPTY(&srv->lingering))
+		conn_linger_free(TAILQ_FIRST(&srv->lingering));
 	if (srv->listener != NULL)
 		evconnlistener_free(srv->listener);
 	if (srv->sig_term != NULL)

@@ -1,0 +1,460 @@
+/* Unit tests of common/frame.c: encoding and incremental decoding. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <event2/buffer.h>
+
+#include "frame.h"
+
+/* Builds a Frame holding a hello request; the parts live in the caller. */
+static void
+hello_frame(Samen__V1__Frame *f, Samen__V1__Request *req,
+    Samen__V1__HelloRequest *hello, uint64_t id, uint32_t version,
+    const char *name)
+{
+	samen__v1__frame__init(f);
+	samen__v1__request__init(req);
+	samen__v1__hello_request__init(hello);
+	hello->protocol_version = version;
+	hello->client_name = (char *)(uintptr_t)name;
+	req->body_case = SAMEN__V1__REQUEST__BODY_HELLO;
+	req->hello = hello;
+	f->id = id;
+	f->body_case = SAMEN__V1__FRAME__BODY_REQUEST;
+	f->request = req;
+}
+
+/* Asserts that f is a hello request with these values. */
+static void
+assert_hello(const Samen__V1__Frame *f, uint64_t id, uint32_t version,
+    const char *name)
+{
+	assert_non_null(f);
+	assert_int_equal(f->id, id);
+	assert_int_equal(f->body_case, SAMEN__V1__FRAME__BODY_REQUEST);
+	assert_non_null(f->request);
+	assert_int_equal(f->request->body_case,
+	    SAMEN__V1__REQUEST__BODY_HELLO);
+	assert_non_null(f->request->hello);
+	assert_int_equal(f->request->hello->protocol_version, version);
+	assert_string_equal(f->request->hello->client_name, name);
+}
+
+/* A hello request survives append and cut, and is drained. */
+static void
+test_roundtrip(void **state)
+{
+	Samen__V1__Frame f, *out;
+	Samen__V1__Request req;
+	Samen__V1__HelloRequest hello;
+	struct evbuffer *b;
+	uint32_t len = 0;
+	uint8_t hdr[FRAME_HEADER_LEN];
+	size_t packed;
+
+	(void)state;
+	assert_non_null(b = evbuffer_new());
+	hello_frame(&f, &req, &hello, 0x123456789abcULL, 1, "samen 0.1 test");
+	packed = samen__v1__frame__get_packed_size(&f);
+	assert_int_equal(frame_append(b, &f, FRAME_DEFAULT_MAX), 0);
+	assert_int_equal(evbuffer_get_length(b), FRAME_HEADER_LEN + packed);
+
+	/* The header is the packed length, big-endian. */
+	assert_int_equal(evbuffer_copyout(b, hdr, sizeof(hdr)), sizeof(hdr));
+	assert_int_equal(hdr[0], (packed >> 24) & 0xff);
+	assert_int_equal(hdr[1], (packed >> 16) & 0xff);
+	assert_int_equal(hdr[2], (packed >> 8) & 0xff);
+	assert_int_equal(hdr[3], packed & 0xff);
+
+	assert_int_equal(frame_cut(b, FRAME_DEFAULT_MAX, &out, &len),
+	    FRAME_OK);
+	assert_int_equal(len, packed);
+	assert_hello(out, 0x123456789abcULL, 1, "samen 0.1 test");
+	assert_int_equal(evbuffer_get_length(b), 0);
+	frame_free(out);
+
+	/* An empty buffer is simply not a frame yet. */
+	assert_int_equal(frame_cut(b, FRAME_DEFAULT_MAX, &out, NULL),
+	    FRAME_AGAIN);
+	assert_null(out);
+	evbuffer_free(b);
+}
+
+/* Frames appended back to back are cut one at a time, in order. */
+static void
+test_back_to_back(void **state)
+{
+	static const char *names[] = { "eerste", "tweede", "", "vierde" };
+	Samen__V1__Frame f, *out;
+	Samen__V1__Request req;
+	Samen__V1__HelloRequest hello;
+	struct evbuffer *b;
+	size_t i, n = sizeof(names) / sizeof(names[0]);
+	size_t left, sizes[4];
+
+	(void)state;
+	assert_non_null(b = evbuffer_new());
+	for (i = 0; i < n; i++) {
+		hello_frame(&f, &req, &hello, 100 + i, (uint32_t)i + 1,
+		    names[i]);
+		sizes[i] = FRAME_HEADER_LEN +
+		    samen__v1__frame__get_packed_size(&f);
+		assert_int_equal(frame_append(b, &f, FRAME_DEFAULT_MAX), 0);
+	}
+	left = evbuffer_get_length(b);
+	for (i = 0; i < n; i++) {
+		assert_int_equal(frame_cut(b, FRAME_DEFAULT_MAX, &out, NULL),
+		    FRAME_OK);
+		assert_hello(out, 100 + i, (uint32_t)i + 1, names[i]);
+		frame_free(out);
+		left -= sizes[i];
+		assert_int_equal(evbuffer_get_length(b), left);
+	}
+	assert_int_equal(left, 0);
+	assert_int_equal(frame_cut(b, FRAME_DEFAULT_MAX, &out, NULL),
+	    FRAME_AGAIN);
+	assert_null(out);
+	evbuffer_free(b);
+}
+
+/* Bytes fed one at a time: FRAME_AGAIN until the last one, then OK. */
+static void
+test_incremental(void **state)
+{
+	Samen__V1__Frame f, *out;
+	Samen__V1__Request req;
+	Samen__V1__HelloRequest hello;
+	struct evbuffer *enc, *in;
+	unsigned char *bytes;
+	size_t i, n;
+	uint32_t len;
+
+	(void)state;
+	assert_non_null(enc = evbuffer_new());
+	assert_non_null(in = evbuffer_new());
+	hello_frame(&f, &req, &hello, 7, 3, "byte voor byte");
+	assert_int_equal(frame_append(enc, &f, FRAME_DEFAULT_MAX), 0);
+	n = evbuffer_get_length(enc);
+	assert_true(n > FRAME_HEADER_LEN + 1);
+	assert_non_null(bytes = malloc(n));
+	assert_int_equal(evbuffer_remove(enc, bytes, n), n);
+
+	for (i = 0; i < n - 1; i++) {
+		/* Separate adds leave the bytes in separate chains. */
+		assert_int_equal(evbuffer_add(in, bytes + i, 1), 0);
+		len = 0xdeadbeef;
+		assert_int_equal(frame_cut(in, FRAME_DEFAULT_MAX, &out, &len),
+		    FRAME_AGAIN);
+		assert_null(out);
+		if (i + 1 >= FRAME_HEADER_LEN)
+			assert_int_equal(len, n - FRAME_HEADER_LEN);
+		else
+			assert_int_equal(len, 0xdeadbeef);
+		/* Nothing is drained while waiting. */
+		assert_int_equal(evbuffer_get_length(in), i + 1);
+	}
+	assert_int_equal(evbuffer_add(in, bytes + n - 1, 1), 0);
+	assert_int_equal(frame_cut(in, FRAME_DEFAULT_MAX, &out, &len),
+	    FRAME_OK);
+	assert_int_equal(len, n - FRAME_HEADER_LEN);
+	assert_hello(out, 7, 3, "byte voor byte");
+	assert_int_equal(evbuffer_get_length(in), 0);
+	frame_free(out);
+	free(bytes);
+	evbuffer_free(enc);
+	evbuffer_free(in);
+}
+
+/* A length above the limit is refused from the header alone. */
+static void
+test_too_large(void **state)
+{
+	static const uint8_t huge[] = { 0x7f, 0xff, 0xff, 0xff };
+	static const uint8_t over[] = { 0x00, 0x10, 0x00, 0x01 };
+	static const uint8_t most[] = { 0xff, 0xff, 0xff, 0xff };
+	Samen__V1__Frame *out;
+	struct evbuffer *b;
+	uint32_t len = 0;
+
+	(void)state;
+	assert_non_null(b = evbuffer_new());
+
+	/* 2 GiB announced, no body at all: refused, nothing drained. */
+	assert_int_equal(evbuffer_add(b, huge, sizeof(huge)), 0);
+	assert_int_equal(frame_cut(b, FRAME_DEFAULT_MAX, &out, &len),
+	    FRAME_TOO_LARGE);
+	assert_null(out);
+	assert_int_equal(len, 0x7fffffffU);
+	assert_int_equal(evbuffer_get_length(b), sizeof(huge));
+	/* Asked again, the same answer: the header is still there. */
+	len = 0;
+	assert_int_equal(frame_cut(b, FRAME_DEFAULT_MAX, &out, &len),
+	    FRAME_TOO_LARGE);
+	assert_int_equal(len, 0x7fffffffU);
+	assert_int_equal(evbuffer_get_length(b), sizeof(huge));
+	assert_int_equal(evbuffer_drain(b, sizeof(huge)), 0);
+
+	/* One byte above the default limit. */
+	assert_int_equal(evbuffer_add(b, over, sizeof(over)), 0);
+	assert_int_equal(frame_cut(b, FRAME_DEFAULT_MAX, &out, &len),
+	    FRAME_TOO_LARGE);
+	assert_null(out);
+	assert_int_equal(len, FRAME_DEFAULT_MAX + 1);
+	assert_int_equal(evbuffer_get_length(b), sizeof(over));
+	assert_int_equal(evbuffer_drain(b, sizeof(over)), 0);
+
+	/* The largest length the header can hold; lenp may be NULL. */
+	assert_int_equal(evbuffer_add(b, most, sizeof(most)), 0);
+	assert_int_equal(frame_cut(b, FRAME_DEFAULT_MAX, &out, NULL),
+	    FRAME_TOO_LARGE);
+	assert_null(out);
+	assert_int_equal(evbuffer_get_length(b), sizeof(most));
+	evbuffer_free(b);
+}
+
+/* A length exactly at the limit is accepted; one byte less is not. */
+static void
+test_at_limit(void **state)
+{
+	Samen__V1__Frame f, *out;
+	Samen__V1__Request req;
+	Samen__V1__HelloRequest hello;
+	struct evbuffer *b;
+	char *name;
+	size_t n, packed;
+	uint32_t len;
+
+	(void)state;
+	assert_non_null(b = evbuffer_new());
+
+	/* A small frame with the limit set to its own size. */
+	hello_frame(&f, &req, &hello, 1, 1, "precies");
+	packed = samen__v1__frame__get_packed_size(&f);
+	assert_int_equal(frame_append(b, &f, packed), 0);
+	assert_int_equal(frame_cut(b, packed - 1, &out, &len),
+	    FRAME_TOO_LARGE);
+	assert_int_equal(len, packed);
+	assert_int_equal(evbuffer_get_length(b), FRAME_HEADER_LEN + packed);
+	assert_int_equal(frame_cut(b, packed, &out, &len), FRAME_OK);
+	assert_hello(out, 1, 1, "precies");
+	frame_free(out);
+	assert_int_equal(evbuffer_get_length(b), 0);
+
+	/* A frame of exactly FRAME_DEFAULT_MAX bytes. */
+	n = FRAME_DEFAULT_MAX;
+	assert_non_null(name = malloc(n + 1));
+	memset(name, 'x', n);
+	name[n] = '\0';
+	hello_frame(&f, &req, &hello, 2, 1, name);
+	while (samen__v1__frame__get_packed_size(&f) > FRAME_DEFAULT_MAX) {
+		name[--n] = '\0';
+		hello.client_name = name;
+	}
+	packed = samen__v1__frame__get_packed_size(&f);
+	assert_int_equal(packed, FRAME_DEFAULT_MAX);
+	assert_int_equal(frame_append(b, &f, FRAME_DEFAULT_MAX - 1), -1);
+	assert_int_equal(evbuffer_get_length(b), 0);
+	assert_int_equal(frame_append(b, &f, FRAME_DEFAULT_MAX), 0);
+	assert_int_equal(evbuffer_get_length(b),
+	    FRAME_HEADER_LEN + FRAME_DEFAULT_MAX);
+	assert_int_equal(frame_cut(b, FRAME_DEFAULT_MAX, &out, &len),
+	    FRAME_OK);
+	assert_int_equal(len, FRAME_DEFAULT_MAX);
+	assert_hello(out, 2, 1, name);
+	assert_int_equal(strlen(out->request->hello->client_name), n);
+	frame_free(out);
+	assert_int_equal(evbuffer_get_length(b), 0);
+	free(name);
+	evbuffer_free(b);
+}
+
+/* A body that is not a protobuf is FRAME_INVALID and is drained. */
+static void
+test_invalid(void **state)
+{
+	static const uint8_t bad[] = {
+		0x00, 0x00, 0x00, 0x05, 0xff, 0xff, 0xff, 0xff, 0xff
+	};
+	Samen__V1__Frame f, *out;
+	Samen__V1__Request req;
+	Samen__V1__HelloRequest hello;
+	struct evbuffer *b;
+	size_t next;
+	uint32_t len = 0;
+
+	(void)state;
+	assert_non_null(b = evbuffer_new());
+	assert_int_equal(evbuffer_add(b, bad, sizeof(bad)), 0);
+	assert_int_equal(frame_cut(b, FRAME_DEFAULT_MAX, &out, &len),
+	    FRAME_INVALID);
+	assert_null(out);
+	assert_int_equal(len, 5);
+	assert_int_equal(evbuffer_get_length(b), 0);
+
+	/* Only the bad frame is drained: the one behind it stays whole. */
+	assert_int_equal(evbuffer_add(b, bad, sizeof(bad)), 0);
+	hello_frame(&f, &req, &hello, 9, 1, "na de fout");
+	assert_int_equal(frame_append(b, &f, FRAME_DEFAULT_MAX), 0);
+	next = FRAME_HEADER_LEN + samen__v1__frame__get_packed_size(&f);
+	assert_int_equal(frame_cut(b, FRAME_DEFAULT_MAX, &out, NULL),
+	    FRAME_INVALID);
+	assert_null(out);
+	assert_int_equal(evbuffer_get_length(b), next);
+	assert_int_equal(frame_cut(b, FRAME_DEFAULT_MAX, &out, NULL),
+	    FRAME_OK);
+	assert_hello(out, 9, 1, "na de fout");
+	frame_free(out);
+	assert_int_equal(evbuffer_get_length(b), 0);
+	evbuffer_free(b);
+}
+
+/* A zero-length frame is an empty Frame, both ways. */
+static void
+test_empty(void **state)
+{
+	static const uint8_t zero[] = { 0x00, 0x00, 0x00, 0x00 };
+	Samen__V1__Frame f = SAMEN__V1__FRAME__INIT, *out;
+	struct evbuffer *b;
+	uint8_t hdr[FRAME_HEADER_LEN];
+	uint32_t len = 0xdeadbeef;
+
+	(void)state;
+	assert_non_null(b = evbuffer_new());
+	assert_int_equal(evbuffer_add(b, zero, sizeof(zero)), 0);
+	assert_int_equal(frame_cut(b, FRAME_DEFAULT_MAX, &out, &len),
+	    FRAME_OK);
+	assert_non_null(out);
+	assert_int_equal(len, 0);
+	assert_int_equal(out->id, 0);
+	assert_int_equal(out->body_case, SAMEN__V1__FRAME__BODY__NOT_SET);
+	assert_int_equal(evbuffer_get_length(b), 0);
+	frame_free(out);
+
+	/* An empty Frame packs to a bare zero header. */
+	assert_int_equal(samen__v1__frame__get_packed_size(&f), 0);
+	assert_int_equal(frame_append(b, &f, 0), 0);
+	assert_int_equal(evbuffer_get_length(b), FRAME_HEADER_LEN);
+	assert_int_equal(evbuffer_copyout(b, hdr, sizeof(hdr)), sizeof(hdr));
+	assert_memory_equal(hdr, zero, sizeof(zero));
+	assert_int_equal(frame_cut(b, 0, &out, &len), FRAME_OK);
+	assert_non_null(out);
+	assert_int_equal(out->body_case, SAMEN__V1__FRAME__BODY__NOT_SET);
+	frame_free(out);
+	assert_int_equal(evbuffer_get_length(b), 0);
+	evbuffer_free(b);
+}
+
+/* frame_append refuses a frame above max and appends nothing. */
+static void
+test_append_limit(void **state)
+{
+	static const char before[] = "al aanwezig";
+	Samen__V1__Frame f, *out;
+	Samen__V1__Request req;
+	Samen__V1__HelloRequest hello;
+	struct evbuffer *b;
+	char got[sizeof(before)];
+	size_t packed;
+
+	(void)state;
+	assert_non_null(b = evbuffer_new());
+	assert_int_equal(evbuffer_add(b, before, sizeof(before)), 0);
+	hello_frame(&f, &req, &hello, 3, 1, "te groot");
+	packed = samen__v1__frame__get_packed_size(&f);
+	assert_true(packed > 1);
+
+	assert_int_equal(frame_append(b, &f, packed - 1), -1);
+	assert_int_equal(evbuffer_get_length(b), sizeof(before));
+	assert_int_equal(frame_append(b, &f, 0), -1);
+	assert_int_equal(evbuffer_get_length(b), sizeof(before));
+	assert_int_equal(evbuffer_copyout(b, got, sizeof(got)), sizeof(got));
+	assert_memory_equal(got, before, sizeof(before));
+
+	/* At exactly its size it goes, after what was there. */
+	assert_int_equal(frame_append(b, &f, packed), 0);
+	assert_int_equal(evbuffer_get_length(b),
+	    sizeof(before) + FRAME_HEADER_LEN + packed);
+	assert_int_equal(evbuffer_drain(b, sizeof(before)), 0);
+	assert_int_equal(frame_cut(b, FRAME_DEFAULT_MAX, &out, NULL),
+	    FRAME_OK);
+	assert_hello(out, 3, 1, "te groot");
+	frame_free(out);
+	evbuffer_free(b);
+}
+
+/* A request with an unknown field decodes with no body case set. */
+static void
+test_unknown_field(void **state)
+{
+	/*
+	 * Frame { id = 5 (field 1, varint); request (field 2, bytes) {
+	 * field 999, varint 1 } }.  Tag 999 << 3 | 0 = 7992 = b8 3e.
+	 */
+	static const uint8_t wire[] = {
+		0x00, 0x00, 0x00, 0x07,
+		0x08, 0x05,
+		0x12, 0x03, 0xb8, 0x3e, 0x01
+	};
+	Samen__V1__Frame *out;
+	struct evbuffer *b;
+	uint32_t len = 0;
+
+	(void)state;
+	assert_non_null(b = evbuffer_new());
+	assert_int_equal(evbuffer_add(b, wire, sizeof(wire)), 0);
+	assert_int_equal(frame_cut(b, FRAME_DEFAULT_MAX, &out, &len),
+	    FRAME_OK);
+	assert_int_equal(len, 7);
+	assert_non_null(out);
+	assert_int_equal(out->id, 5);
+	assert_int_equal(out->body_case, SAMEN__V1__FRAME__BODY_REQUEST);
+	assert_non_null(out->request);
+	assert_int_equal(out->request->body_case,
+	    SAMEN__V1__REQUEST__BODY__NOT_SET);
+	assert_true(out->request->base.n_unknown_fields > 0);
+	assert_int_equal(out->request->base.unknown_fields[0].tag, 999);
+	assert_int_equal(evbuffer_get_length(b), 0);
+	frame_free(out);
+	evbuffer_free(b);
+}
+
+/* Every result has its own words. */
+static void
+test_result_str(void **state)
+{
+	(void)state;
+	assert_string_equal(frame_result_str(FRAME_OK), "ok");
+	assert_string_equal(frame_result_str(FRAME_AGAIN), "incomplete frame");
+	assert_string_equal(frame_result_str(FRAME_TOO_LARGE),
+	    "frame above the size limit");
+	assert_string_equal(frame_result_str(FRAME_INVALID),
+	    "frame is not a valid protobuf message");
+	assert_string_equal(frame_result_str((enum frame_result)99),
+	    "unknown");
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_roundtrip),
+		cmocka_unit_test(test_back_to_back),
+		cmocka_unit_test(test_incremental),
+		cmocka_unit_test(test_too_large),
+		cmocka_unit_test(test_at_limit),
+		cmocka_unit_test(test_invalid),
+		cmocka_unit_test(test_empty),
+		cmocka_unit_test(test_append_limit),
+		cmocka_unit_test(test_unknown_field),
+		cmocka_unit_test(test_result_str),
+	};
+
+	return cmocka_run_group_tests_name("frame", tests, NULL, NULL);
+}
