@@ -95,10 +95,20 @@ stop_samend() {
 	rm -f "$T/samend.pid"
 }
 
-# Cleans up after a test: stops samend, removes $T.
+# Cleans up after a test: stops samend, fails the test when the daemon
+# reported a sanitizer error or a fatal error, removes $T.
 cleanup() {
+	local bad=0
 	stop_samend
+	if [ -f "$T/samend.log" ] && grep -qE \
+	    'AddressSanitizer|LeakSanitizer|runtime error:|samend: fatal:' \
+	    "$T/samend.log"; then
+		echo "samend reported an error:"
+		cat "$T/samend.log"
+		bad=1
+	fi
 	[ -n "${T:-}" ] && [ -d "$T" ] && rm -rf "$T"
+	return $bad
 }
 
 # Sets up a client configuration for bundle NAME in $T/NAME/.

@@ -1,0 +1,115 @@
+#!/bin/bash
+# The Leiden region demo: a throw-away region under ./demo/, a samend on
+# 127.0.0.1, a certificate bundle for every town hall, the secretariat and
+# the public desk, and each of them connecting.
+#
+#   make demo               run it and stop the daemon
+#   DEMO_KEEP=1 make demo   leave the daemon running
+set -eu
+
+BUILD=${BUILD:-build/default}
+ROOT=$(pwd)
+SAMEND="$ROOT/$BUILD/samend"
+SAMEN="$ROOT/$BUILD/samen"
+DEMO="$ROOT/demo"
+
+say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+run() { printf '$ %s\n' "$*" | sed "s|$ROOT/||g"; "$@"; }
+
+if [ -f "$DEMO/samend.pid" ] && kill -0 "$(cat "$DEMO/samend.pid")" 2>/dev/null; then
+	kill -TERM "$(cat "$DEMO/samend.pid")"
+	sleep 0.5
+fi
+rm -rf "$DEMO"
+mkdir -p "$DEMO/bundles" "$DEMO/clients"
+
+cat >"$DEMO/samend.conf" <<CONF
+# samend configuration for the demo
+[server]
+listen = 127.0.0.1:0
+state_dir = $DEMO/state
+[limits]
+idle_timeout = 600
+CONF
+
+say "The regional secretariat creates the Leiden region (election 2030-03-20)"
+run "$SAMEND" -c "$DEMO/samend.conf" init --region "Regio Leiden" \
+    --election 2030-03-20 \
+    --member leiden=Leiden --member leiderdorp=Leiderdorp \
+    --member oegstgeest=Oegstgeest --member voorschoten=Voorschoten \
+    --member zoeterwoude=Zoeterwoude
+
+say "It issues a certificate bundle for each town hall, itself and the public desk"
+for m in leiden leiderdorp oegstgeest voorschoten zoeterwoude; do
+	run "$SAMEND" -c "$DEMO/samend.conf" pki issue --name "griffie-$m" \
+	    --municipality "$m" --role member --out "$DEMO/bundles/griffie-$m.pem"
+done
+run "$SAMEND" -c "$DEMO/samend.conf" pki issue --name secretariaat \
+    --municipality region --role admin --out "$DEMO/bundles/secretariaat.pem"
+run "$SAMEND" -c "$DEMO/samend.conf" pki issue --name publieksbalie \
+    --municipality region --role observer --out "$DEMO/bundles/publieksbalie.pem"
+run "$SAMEND" -c "$DEMO/samend.conf" pki list
+
+say "samend starts on 127.0.0.1"
+"$SAMEND" -c "$DEMO/samend.conf" >"$DEMO/samend.log" 2>&1 &
+echo $! >"$DEMO/samend.pid"
+PORT=
+for _ in $(seq 1 100); do
+	PORT=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$DEMO/samend.log")
+	[ -n "$PORT" ] && break
+	sleep 0.05
+done
+[ -n "$PORT" ] || { cat "$DEMO/samend.log"; exit 1; }
+echo "samend (pid $(cat "$DEMO/samend.pid")) listens on 127.0.0.1:$PORT"
+
+stop() {
+	if [ -z "${DEMO_KEEP:-}" ] && [ -f "$DEMO/samend.pid" ]; then
+		kill -TERM "$(cat "$DEMO/samend.pid")" 2>/dev/null || true
+		rm -f "$DEMO/samend.pid"
+	fi
+}
+trap stop EXIT
+
+say "Each town hall installs its bundle and connects"
+for b in "$DEMO"/bundles/*.pem; do
+	name=$(basename "$b" .pem)
+	run "$SAMEN" setup "$b" --server "127.0.0.1:$PORT" \
+	    --config "$DEMO/clients/$name/client.conf"
+done
+for b in "$DEMO"/bundles/*.pem; do
+	name=$(basename "$b" .pem)
+	echo
+	run "$SAMEN" --config "$DEMO/clients/$name/client.conf" status
+done
+
+say "Scripts get JSON"
+run "$SAMEN" --config "$DEMO/clients/publieksbalie/client.conf" --json status
+
+say "A revoked certificate no longer gets in"
+run "$SAMEND" -c "$DEMO/samend.conf" pki revoke --name griffie-zoeterwoude
+kill -HUP "$(cat "$DEMO/samend.pid")"
+for _ in $(seq 1 50); do
+	grep -q "reloaded configuration" "$DEMO/samend.log" && break
+	sleep 0.1
+done
+set +e
+run "$SAMEN" --config "$DEMO/clients/griffie-zoeterwoude/client.conf" status
+echo "(exit code $?)"
+set -e
+
+say "What the daemon logged"
+sed "s|$ROOT/||g" "$DEMO/samend.log"
+
+say "Done"
+if [ -n "${DEMO_KEEP:-}" ]; then
+	cat <<MSG
+samend keeps running (pid $(cat "$DEMO/samend.pid")) on 127.0.0.1:$PORT. Talk to it as any town hall:
+
+  $BUILD/samen --config demo/clients/griffie-leiden/client.conf status
+  $BUILD/samen --config demo/clients/secretariaat/client.conf --json status
+
+Its log is demo/samend.log. Stop it with: kill \$(cat demo/samend.pid)
+MSG
+else
+	echo "samend stopped. Run 'DEMO_KEEP=1 make demo' to keep it running."
+fi
