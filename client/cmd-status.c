@@ -47,3 +47,53 @@ cmd_status(struct client *c, int argc, char **argv)
 	conn_close(c);
 	return 0;
 }
+
+/* samen stats (admin): how the daemon runs. */
+int
+cmd_stats(struct client *c, int argc, char **argv)
+{
+	Samen__V1__Request req = SAMEN__V1__REQUEST__INIT;
+	Samen__V1__StatsRequest sr = SAMEN__V1__STATS_REQUEST__INIT;
+	Samen__V1__Response *resp;
+	Samen__V1__StatsResponse *s;
+	int rv;
+
+	(void)argv;
+	if (argc != 1)
+		return client_usage_error(client_find_cmd("stats"),
+		    "stats takes no arguments");
+	if ((rv = conn_open(c, NULL)) != 0)
+		return rv;
+	req.body_case = SAMEN__V1__REQUEST__BODY_STATS;
+	req.stats = &sr;
+	if (conn_call(c, &req, &resp) == -1)
+		return EXIT_UNAVAIL;
+	if ((rv = out_status(c, resp->status)) != 0 ||
+	    resp->body_case != SAMEN__V1__RESPONSE__BODY_STATS) {
+		conn_response_free(resp);
+		return rv ? rv : EXIT_OTHER;
+	}
+	s = resp->stats;
+	if (c->json)
+		out_json_print(json_pack("{s:i,s:I,s:I,s:I,s:I,s:I,s:I}",
+		    "connections", (int)s->connections,
+		    "connections_total", (json_int_t)s->connections_total,
+		    "refused_total", (json_int_t)s->refused_total,
+		    "requests", (json_int_t)s->requests,
+		    "rev", (json_int_t)s->rev,
+		    "uptime_seconds", (json_int_t)s->uptime_seconds,
+		    "database_bytes", (json_int_t)s->database_bytes));
+	else {
+		printf("connections   %u open, %llu accepted, %llu refused\n",
+		    s->connections, (unsigned long long)s->connections_total,
+		    (unsigned long long)s->refused_total);
+		printf("requests      %llu\n", (unsigned long long)s->requests);
+		printf("rev           %llu\n", (unsigned long long)s->rev);
+		printf("uptime        %llu s\n",
+		    (unsigned long long)s->uptime_seconds);
+		printf("database      %llu bytes\n",
+		    (unsigned long long)s->database_bytes);
+	}
+	conn_response_free(resp);
+	return 0;
+}

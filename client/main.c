@@ -21,6 +21,9 @@ static const struct client_cmd client_cmds[] = {
 	{ "status", "",
 	  "connect and show the server, the region and who you are",
 	  cmd_status },
+	{ "stats", "",
+	  "admin: connections, requests, rev, uptime, database size",
+	  cmd_stats },
 	{ "help", "[COMMAND]", "show help for samen or one command",
 	  cmd_help },
 };

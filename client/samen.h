@@ -86,5 +86,6 @@ int	 cmd_setup(struct client *, int, char **);
 
 /* cmd-status.c */
 int	 cmd_status(struct client *, int, char **);
+int	 cmd_stats(struct client *, int, char **);
 
 #endif

@@ -254,9 +254,11 @@ tls_handshake_error(SSL *ssl, unsigned long err)
 	reason = ERR_reason_error_string(err);
 	if (ERR_GET_REASON(err) == SSL_R_PEER_DID_NOT_RETURN_A_CERTIFICATE)
 		return xstrdup("client sent no certificate");
+	if (ERR_GET_REASON(err) == SSL_R_UNSUPPORTED_PROTOCOL)
+		return xstrdup("client offers only TLS versions below "
+		    "[tls] min_version");
 	if (ERR_GET_REASON(err) == SSL_R_WRONG_VERSION_NUMBER ||
-	    ERR_GET_REASON(err) == SSL_R_HTTP_REQUEST ||
-	    ERR_GET_REASON(err) == SSL_R_UNSUPPORTED_PROTOCOL)
+	    ERR_GET_REASON(err) == SSL_R_HTTP_REQUEST)
 		return xstrdup("not a TLS client (plaintext or garbage)");
 	if (reason == NULL) {
 		ERR_error_string_n(err, buf, sizeof(buf));

@@ -29,7 +29,7 @@
 #define MAX_MEMBERS		64
 #define MAX_NAMES		16
 
-static int	cmd_run(struct config *);
+static int	cmd_run(struct config *, int);
 static int	cmd_init(struct config *, int, char **);
 static int	cmd_check_config(struct config *, int, char **);
 static int	cmd_pki(struct config *, int, char **);
@@ -140,13 +140,14 @@ open_store(const struct config *cfg, int create)
 
 /* Runs the daemon until SIGTERM or SIGINT. */
 static int
-cmd_run(struct config *cfg)
+cmd_run(struct config *cfg, int debug)
 {
 	struct server srv;
 	char *cause = NULL;
 
 	memset(&srv, 0, sizeof(srv));
 	srv.cfg = cfg;
+	srv.debug = debug;
 	if (server_start(&srv, &cause) == -1) {
 		log_warnx("cannot start: %s", cause);
 		free(cause);
@@ -641,7 +642,7 @@ main(int argc, char **argv)
 	}
 	log_init("samend", debug ? LOG_LEVEL_DEBUG : cfg->log_level);
 	if (argc == 0 || strcmp(argv[0], "run") == 0)
-		return cmd_run(cfg);
+		return cmd_run(cfg, debug);
 	rv = samend_cmds[i].fn(cfg, argc, argv);
 	config_free(cfg);
 	free(cfg);

@@ -118,6 +118,7 @@ struct server {
 	uint64_t		 requests_total;
 	time_t			 started;
 	int			 stopping;
+	int			 debug;		/* -d: debug whatever the config says */
 	char			*region_name;
 	char			*time_zone;
 };

@@ -212,7 +212,7 @@ teardown() {
 @test "samen exit codes: usage 64, configuration 78, unreachable 69" {
 	run "$SAMEN" frobnicate
 	[ "$status" -eq 64 ]
-	[[ "$output" == *"unknown command 'frobnicate'; commands: setup status"* ]]
+	[[ "$output" == *"unknown command 'frobnicate'; commands: setup status stats help"* ]]
 	run "$SAMEN" status --bogus extra
 	[ "$status" -eq 64 ]
 	run "$SAMEN" --config "$T/none/client.conf" status
@@ -234,7 +234,7 @@ teardown() {
 }
 
 @test "every command has --help" {
-	for c in setup status help; do
+	for c in setup status stats help; do
 		run "$SAMEN" "$c" --help
 		[ "$status" -eq 0 ]
 		[[ "$output" == "usage: samen $c"* ]]
@@ -249,4 +249,39 @@ teardown() {
 	done
 	run "$SAMEND" -h
 	[ "$status" -eq 0 ]
+}
+
+@test "samen stats: the secretariat sees the figures, a clerk is refused with 77" {
+	start_samend
+	issue secretariat region admin
+	issue clerk-leiden leiden member
+	client secretariat
+	client clerk-leiden
+	run as clerk-leiden stats
+	[ "$status" -eq 77 ]
+	[[ "$output" == *"stats is for the regional secretariat (admin) only; you are member"* ]]
+	run as secretariat --json stats
+	[ "$status" -eq 0 ]
+	[[ "$output" == '{"connections":1,"connections_total":2,"refused_total":0,"requests":'*',"rev":6,"uptime_seconds":'*',"database_bytes":'* ]]
+	run as secretariat stats
+	[[ "$output" == *"connections   1 open, 3 accepted, 0 refused"* ]]
+}
+
+@test "IPv6: samend listens on [::1] and clients reach it there" {
+	printf '[server]\nlisten = [::1]:0\nstate_dir = %s/state\n' "$T" >"$T/samend.conf"
+	"$SAMEND" -d -c "$T/samend.conf" >>"$T/samend.log" 2>&1 &
+	echo $! >"$T/samend.pid"
+	for i in $(seq 1 100); do
+		PORT=$(sed -n 's/.*listening on \[::1\]:\([0-9]*\).*/\1/p' "$T/samend.log")
+		[ -n "$PORT" ] && break
+		sleep 0.05
+	done
+	[ -n "$PORT" ]
+	issue clerk-leiden leiden member
+	run "$SAMEN" setup "$T/clerk-leiden.pem" --server "[::1]:$PORT" --config "$T/c/client.conf"
+	[ "$status" -eq 0 ]
+	run "$SAMEN" --config "$T/c/client.conf" --json status
+	[ "$status" -eq 0 ]
+	[[ "$output" == *'"server":"[::1]:'* ]]
+	grep -q "\[::1\]:[0-9]*: clerk-leiden (leiden, member) connected" "$T/samend.log"
 }

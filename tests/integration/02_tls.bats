@@ -188,3 +188,20 @@ still_serving() {
 	wait_log "Terminated: stopping"
 	wait_log "samend: info: stopped"
 }
+
+@test "TLS 1.3 only by default; min_version = 1.2 lets TLS 1.2 in" {
+	run timeout 10 openssl s_client -connect "127.0.0.1:$PORT" -tls1_2 \
+	    -CAfile "$T/state/pki/ca.pem" -cert "$T/clerk-leiden.pem" \
+	    -key "$T/clerk-leiden.pem" </dev/null
+	[ "$status" -ne 0 ]
+	wait_log "refused: client offers only TLS versions below \[tls\] min_version"
+	stop_samend
+	printf '[tls]\nmin_version = 1.2\n' >>"$T/samend.conf"
+	start_samend
+	run timeout 10 openssl s_client -connect "127.0.0.1:$PORT" -tls1_2 \
+	    -CAfile "$T/state/pki/ca.pem" -cert "$T/clerk-leiden.pem" \
+	    -key "$T/clerk-leiden.pem" </dev/null
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"Protocol  : TLSv1.2"* ]]
+	wait_log "clerk-leiden (leiden, member) connected, TLSv1.2"
+}
