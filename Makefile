@@ -34,13 +34,14 @@ WARN := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 	-Wformat=2 -Wwrite-strings -Wpointer-arith -Wcast-qual -Werror
 CFLAGS ?= $(OPT) -g
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(CFLAGS) $(WARN) $(SANFLAGS) \
-	-Icommon -isystem $(BUILD)/gen $(PKG_CFLAGS) -MMD -MP
+	-Icommon -Idaemon -isystem $(BUILD)/gen $(PKG_CFLAGS) -MMD -MP
 ALL_LDFLAGS = $(LDFLAGS) $(SANFLAGS)
 
 GEN_C := $(BUILD)/gen/samen.pb-c.c
 GEN_H := $(BUILD)/gen/samen.pb-c.h
 
 COMMON_SRCS := \
+	common/borda.c \
 	common/date.c \
 	common/frame.c \
 	common/log.c \
@@ -48,15 +49,22 @@ COMMON_SRCS := \
 	common/xmalloc.c
 
 DAEMON_SRCS := \
+	daemon/agenda.c \
+	daemon/audit.c \
+	daemon/auth.c \
+	daemon/commit.c \
 	daemon/config.c \
 	daemon/conn.c \
 	daemon/dispatch.c \
+	daemon/entity.c \
 	daemon/main.c \
 	daemon/pki.c \
 	daemon/region.c \
 	daemon/server.c \
 	daemon/status.c \
-	daemon/store.c
+	daemon/store.c \
+	daemon/validate.c \
+	daemon/watch.c
 
 CLIENT_SRCS := \
 	client/conf.c \
@@ -64,12 +72,20 @@ CLIENT_SRCS := \
 	client/main.c \
 	client/output.c \
 	client/cmd-setup.c \
-	client/cmd-status.c
+	client/cmd-status.c \
+	client/entity.c \
+	client/mirror.c \
+	client/cmd-agenda.c \
+	client/cmd-audit.c \
+	client/cmd-priorities.c \
+	client/cmd-sync.c
 
 UNIT_TESTS := \
 	tests/unit/test_frame \
 	tests/unit/test_principal \
-	tests/unit/test_date
+	tests/unit/test_date \
+	tests/unit/test_borda \
+	tests/unit/test_auth
 
 TOOLS_SRCS := tests/tools/wireprobe.c
 
@@ -115,8 +131,11 @@ $(WIREPROBE): $(call obj,$(TOOLS_SRCS)) $(COMMON_OBJS)
 
 # Unit tests link the pure modules they test, plus cmocka.
 $(BUILD)/tests/unit/%: $(BUILD)/tests/unit/%.o $(COMMON_OBJS)
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) \
+	$(CC) $(ALL_LDFLAGS) -o $@ $(filter %.o,$^) $(PKG_LIBS) \
 		$(shell $(PKG_CONFIG) --libs cmocka)
+
+# Unit tests of daemon modules link those modules too.
+$(BUILD)/tests/unit/test_auth: $(BUILD)/daemon/auth.o
 
 # `make check` first installs what is missing, then builds with the
 # libraries found (hence the second make).

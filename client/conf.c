@@ -85,8 +85,9 @@ conf_resolve(const char *confpath, char **p)
 }
 
 /*
- * Reads the configuration into c->conf.  -1: *cause says what is wrong
- * (the caller exits EXIT_CONFIG).
+ * Reads the configuration into c->conf, once: a second call keeps what
+ * the first one read.  -1: *cause says what is wrong (the caller exits
+ * EXIT_CONFIG) and c->conf is left empty.
  */
 int
 conf_load(struct client *c, char **cause)
@@ -95,6 +96,8 @@ conf_load(struct client *c, char **cause)
 	char *path;
 	int line;
 
+	if (c->conf.path != NULL)
+		return 0;
 	path = c->config_path ? xstrdup(c->config_path) : conf_default_path();
 	memset(&c->conf, 0, sizeof(c->conf));
 	memset(&cp, 0, sizeof(cp));
@@ -108,18 +111,18 @@ conf_load(struct client *c, char **cause)
 		else
 			xasprintf(cause, "cannot read %s: %s", path,
 			    strerror(errno));
-		return -1;
+		goto fail;
 	}
 	if (line != 0) {
 		xasprintf(cause, "%s:%d: %s", path, line,
 		    cp.cause ? cp.cause : "not 'key = value' or '[section]'");
 		free(cp.cause);
-		return -1;
+		goto fail;
 	}
 	if (c->conf.ca == NULL || c->conf.cert == NULL || c->conf.key == NULL) {
 		xasprintf(cause, "%s: ca, cert and key must all be set; run "
 		    "'samen setup BUNDLE.pem --server HOST:PORT'", path);
-		return -1;
+		goto fail;
 	}
 	if (c->server != NULL) {
 		free(c->conf.server);
@@ -128,12 +131,15 @@ conf_load(struct client *c, char **cause)
 	if (c->conf.server == NULL) {
 		xasprintf(cause, "%s: no server is set; add 'server = "
 		    "HOST:PORT' or use --server", path);
-		return -1;
+		goto fail;
 	}
 	conf_resolve(path, &c->conf.ca);
 	conf_resolve(path, &c->conf.cert);
 	conf_resolve(path, &c->conf.key);
 	return 0;
+fail:
+	conf_free(&c->conf);
+	return -1;
 }
 
 /* Writes a configuration file at path (mode 0600). */

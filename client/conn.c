@@ -2,6 +2,7 @@
  * The client's connection: blocking TLS to the daemon, hello first, then
  * one request and its response at a time, matched by frame id.
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -42,17 +43,30 @@ conn_send_frame(struct client_conn *cc, const Samen__V1__Frame *f,
 	return rv;
 }
 
-/* Reads the next frame. 0: *f set; -1: *cause says why. */
+/*
+ * Reads the next frame.  CONN_FRAME: *f set; CONN_NOTHING (only when
+ * patient): a read timed out or a signal came before a whole frame;
+ * CONN_FAILED: *cause says why.
+ *
+ * The socket has a receive timeout (CLIENT_TIMEOUT_MS, set by
+ * tls_client_connect; conn_no_timeout lifts it).  tls_client_read
+ * reports a timeout, like a signal, as -1 with errno EAGAIN or EINTR
+ * (OpenSSL sees a retryable read) and the TLS connection stays usable,
+ * so a patient reader (watch) just reads again.  A partial frame stays
+ * in cc->in for the next call.
+ */
 static int
-conn_recv_frame(struct client_conn *cc, Samen__V1__Frame **f, char **cause)
+conn_recv_frame(struct client_conn *cc, Samen__V1__Frame **f, int patient,
+    char **cause)
 {
 	char buf[16384];
 	ssize_t n;
+	int saved;
 
 	for (;;) {
 		switch (frame_cut(cc->in, CONN_MAX_IN_FRAME, f, NULL)) {
 		case FRAME_OK:
-			return 0;
+			return CONN_FRAME;
 		case FRAME_AGAIN:
 			break;
 		case FRAME_TOO_LARGE:
@@ -60,17 +74,74 @@ conn_recv_frame(struct client_conn *cc, Samen__V1__Frame **f, char **cause)
 			xasprintf(cause, "the server sent something this "
 			    "client cannot read (is it a samen server of the "
 			    "same version?)");
-			return -1;
+			return CONN_FAILED;
 		}
+		errno = 0;
 		n = tls_client_read(cc->tls, buf, sizeof(buf), cause);
+		saved = errno;
+		if (n == -1 && (saved == EAGAIN || saved == EWOULDBLOCK ||
+		    saved == EINTR)) {
+			if (patient) {
+				free(*cause);
+				*cause = NULL;
+				return CONN_NOTHING;
+			}
+			if (saved != EINTR) {
+				free(*cause);
+				xasprintf(cause, "the server did not answer "
+				    "within %d seconds",
+				    CLIENT_TIMEOUT_MS / 1000);
+			}
+		}
 		if (n == -1)
-			return -1;
+			return CONN_FAILED;
 		if (n == 0) {
 			xasprintf(cause, "the server closed the connection");
-			return -1;
+			return CONN_FAILED;
 		}
 		evbuffer_add(cc->in, buf, (size_t)n);
 	}
+}
+
+/*
+ * Sends req and waits for its response, skipping events.  0: *resp set
+ * (free with conn_response_free); -1: the connection failed and *cause
+ * says why (nothing printed).
+ */
+int
+conn_call_quiet(struct client *c, const Samen__V1__Request *req,
+    Samen__V1__Response **resp, char **cause)
+{
+	Samen__V1__Frame *in = NULL;
+	uint64_t id;
+
+	*resp = NULL;
+	if (c->conn == NULL) {
+		xasprintf(cause, "not connected");
+		return -1;
+	}
+	if (conn_send(c, req, &id, cause) == -1)
+		return -1;
+	for (;;) {
+		if (conn_recv_frame(c->conn, &in, 0, cause) != CONN_FRAME)
+			return -1;
+		if (in->body_case == SAMEN__V1__FRAME__BODY_RESPONSE &&
+		    (in->id == id || in->id == 0))
+			break;
+		frame_free(in);		/* an event for a watch: not ours */
+		in = NULL;
+	}
+	if (in->response->status == NULL) {
+		frame_free(in);
+		xasprintf(cause, "the server sent a response without status");
+		return -1;
+	}
+	/* Keep the response; free the frame around it. */
+	*resp = in->response;
+	in->response = NULL;
+	in->body_case = SAMEN__V1__FRAME__BODY__NOT_SET;
+	frame_free(in);
+	return 0;
 }
 
 /*
@@ -82,40 +153,51 @@ int
 conn_call(struct client *c, const Samen__V1__Request *req,
     Samen__V1__Response **resp)
 {
-	struct client_conn *cc = c->conn;
-	Samen__V1__Frame f = SAMEN__V1__FRAME__INIT, *in = NULL;
 	char *cause = NULL;
 
-	*resp = NULL;
-	f.id = ++cc->next_id;
-	f.body_case = SAMEN__V1__FRAME__BODY_REQUEST;
-	f.request = (Samen__V1__Request *)(uintptr_t)req;
-	if (conn_send_frame(cc, &f, &cause) == -1)
-		goto fail;
-	for (;;) {
-		if (conn_recv_frame(cc, &in, &cause) == -1)
-			goto fail;
-		if (in->body_case == SAMEN__V1__FRAME__BODY_RESPONSE &&
-		    (in->id == f.id || in->id == 0))
-			break;
-		frame_free(in);		/* an event for a watch: not ours */
-		in = NULL;
-	}
-	if (in->response->status == NULL) {
-		frame_free(in);
-		xasprintf(&cause, "the server sent a response without status");
-		goto fail;
-	}
-	/* Keep the response; free the frame around it. */
-	*resp = in->response;
-	in->response = NULL;
-	in->body_case = SAMEN__V1__FRAME__BODY__NOT_SET;
-	frame_free(in);
-	return 0;
-fail:
+	if (conn_call_quiet(c, req, resp, &cause) == 0)
+		return 0;
 	out_error(c, EXIT_UNAVAIL, "%s", cause);
 	free(cause);
 	return -1;
+}
+
+/*
+ * Sends one request without waiting; *id is its frame id, which the
+ * response and (for a watch) the events carry.  0 or -1 with *cause.
+ */
+int
+conn_send(struct client *c, const Samen__V1__Request *req, uint64_t *id,
+    char **cause)
+{
+	struct client_conn *cc = c->conn;
+	Samen__V1__Frame f = SAMEN__V1__FRAME__INIT;
+
+	f.id = ++cc->next_id;
+	f.body_case = SAMEN__V1__FRAME__BODY_REQUEST;
+	f.request = (Samen__V1__Request *)(uintptr_t)req;
+	*id = f.id;
+	return conn_send_frame(cc, &f, cause);
+}
+
+/* Lets reads wait for ever from now on (watch): no receive timeout. */
+void
+conn_no_timeout(struct client *c)
+{
+	tls_client_set_timeout(c->conn->tls, 0);
+}
+
+/*
+ * Waits for the next frame of any kind, with no deadline (watch).
+ * CONN_FRAME: *f set, free with frame_free; CONN_NOTHING: nothing yet
+ * (a read timed out or a signal arrived: check for a stop request and
+ * call again); CONN_FAILED: *cause says why.
+ */
+int
+conn_next(struct client *c, Samen__V1__Frame **f, char **cause)
+{
+	*f = NULL;
+	return conn_recv_frame(c->conn, f, 1, cause);
 }
 
 /* Frees a response from conn_call. */
@@ -127,28 +209,28 @@ conn_response_free(Samen__V1__Response *r)
 }
 
 /*
- * Connects to the configured server and says hello.  0: connected, and
- * *hello (when not NULL) is the server's answer; otherwise the exit code
- * to return, with the error printed.
+ * Connects and says hello, printing nothing.  0: connected (*hello, when
+ * not NULL, is the server's answer); otherwise the exit code, *cause says
+ * why and, when the server answered hello with an error, *status is that
+ * status (free it).
  */
-int
-conn_open(struct client *c, Samen__V1__HelloResponse **hello)
+static int
+conn_start(struct client *c, Samen__V1__HelloResponse **hello,
+    char **cause, Samen__V1__Status **status)
 {
 	struct tls_files files;
 	Samen__V1__Request req = SAMEN__V1__REQUEST__INIT;
 	Samen__V1__HelloRequest h = SAMEN__V1__HELLO_REQUEST__INIT;
 	Samen__V1__Response *resp;
-	char *host = NULL, *port = NULL, *cause = NULL, *colon;
+	char *host = NULL, *port = NULL, *colon;
 	int rv;
 
 	if (hello != NULL)
 		*hello = NULL;
+	*status = NULL;
 	/* The configuration is read only by commands that connect. */
-	if (conf_load(c, &cause) == -1) {
-		rv = out_error(c, EXIT_CONFIG, "%s", cause);
-		free(cause);
-		return rv;
-	}
+	if (conf_load(c, cause) == -1)
+		return EXIT_CONFIG;
 	/* HOST:PORT or [V6]:PORT */
 	if (c->conf.server[0] == '[' &&
 	    (colon = strstr(c->conf.server, "]:")) != NULL) {
@@ -160,16 +242,16 @@ conn_open(struct client *c, Samen__V1__HelloResponse **hello)
 		host = xstrndup(c->conf.server,
 		    (size_t)(colon - c->conf.server));
 		port = xstrdup(colon + 1);
-	} else
-		return out_error(c, EXIT_CONFIG, "server '%s' is not "
-		    "HOST:PORT", c->conf.server);
+	} else {
+		xasprintf(cause, "server '%s' is not HOST:PORT",
+		    c->conf.server);
+		return EXIT_CONFIG;
+	}
 
-	if (tls_key_file_ok(c->conf.key, &cause) == -1) {
+	if (tls_key_file_ok(c->conf.key, cause) == -1) {
 		free(host);
 		free(port);
-		rv = out_error(c, EXIT_CONFIG, "%s", cause);
-		free(cause);
-		return rv;
+		return EXIT_CONFIG;
 	}
 	files.ca = c->conf.ca;
 	files.cert = c->conf.cert;
@@ -179,28 +261,30 @@ conn_open(struct client *c, Samen__V1__HelloResponse **hello)
 	if ((c->conn->in = evbuffer_new()) == NULL)
 		fatalx("evbuffer_new");
 	c->conn->tls = tls_client_connect(host, port, &files,
-	    CLIENT_TIMEOUT_MS, &cause);
+	    CLIENT_TIMEOUT_MS, cause);
 	free(host);
 	free(port);
 	if (c->conn->tls == NULL) {
-		rv = out_error(c, strncmp(cause, "configuration:", 14) == 0 ?
-		    EXIT_CONFIG : EXIT_UNAVAIL, "%s", cause);
-		free(cause);
 		conn_close(c);
-		return rv;
+		return strncmp(*cause, "configuration:", 14) == 0 ?
+		    EXIT_CONFIG : EXIT_UNAVAIL;
 	}
 
 	h.protocol_version = SAMEN_PROTOCOL_VERSION;
 	h.client_name = (char *)(uintptr_t)"samen " SAMEN_VERSION;
 	req.body_case = SAMEN__V1__REQUEST__BODY_HELLO;
 	req.hello = &h;
-	if (conn_call(c, &req, &resp) == -1) {
+	if (conn_call_quiet(c, &req, &resp, cause) == -1) {
 		conn_close(c);
 		return EXIT_UNAVAIL;
 	}
 	if (resp->status->code != SAMEN__V1__STATUS__CODE__OK ||
 	    resp->body_case != SAMEN__V1__RESPONSE__BODY_HELLO) {
-		rv = out_status(c, resp->status);
+		rv = out_status_exit(resp->status->code);
+		*cause = xstrdup(*resp->status->message ?
+		    resp->status->message : "the server refused hello");
+		*status = resp->status;
+		resp->status = NULL;
 		conn_response_free(resp);
 		conn_close(c);
 		return rv ? rv : EXIT_OTHER;
@@ -212,6 +296,45 @@ conn_open(struct client *c, Samen__V1__HelloResponse **hello)
 	}
 	conn_response_free(resp);
 	return 0;
+}
+
+/*
+ * Connects to the configured server and says hello.  0: connected, and
+ * *hello (when not NULL) is the server's answer; otherwise the exit code
+ * to return, with the error printed.
+ */
+int
+conn_open(struct client *c, Samen__V1__HelloResponse **hello)
+{
+	Samen__V1__Status *st;
+	char *cause = NULL;
+	int rv;
+
+	if ((rv = conn_start(c, hello, &cause, &st)) == 0)
+		return 0;
+	if (st != NULL) {
+		out_status(c, st);
+		samen__v1__status__free_unpacked(st, NULL);
+	} else
+		out_error(c, rv, "%s", cause);
+	free(cause);
+	return rv;
+}
+
+/*
+ * conn_open without printing: 0, or the exit code with *cause saying why
+ * (EXIT_UNAVAIL: the server could not be reached).
+ */
+int
+conn_open_quiet(struct client *c, Samen__V1__HelloResponse **hello,
+    char **cause)
+{
+	Samen__V1__Status *st;
+	int rv;
+
+	if ((rv = conn_start(c, hello, cause, &st)) != 0 && st != NULL)
+		samen__v1__status__free_unpacked(st, NULL);
+	return rv;
 }
 
 /* Closes the connection, if open. */

@@ -3,6 +3,8 @@
  * the table; each handler builds a request, sends it, prints a table or
  * JSON and returns an exit code.
  */
+#include <ctype.h>
+#include <errno.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -17,15 +19,30 @@ static int	cmd_help(struct client *, int, char **);
 static const struct client_cmd client_cmds[] = {
 	{ "setup", "BUNDLE.pem --server HOST:PORT [--config PATH]",
 	  "install a certificate bundle from the regional secretariat",
-	  cmd_setup },
+	  cmd_setup, 0 },
 	{ "status", "",
 	  "connect and show the server, the region and who you are",
-	  cmd_status },
+	  cmd_status, 0 },
+	{ "sync", "[--full]",
+	  "bring the local copy of the agenda up to date",
+	  cmd_sync, 0 },
+	{ "watch", "[--since REV] [--count N]",
+	  "print every change as it happens (and keep the local copy)",
+	  cmd_watch, 0 },
+	{ "agenda", "list|show|add|edit|decide|rank|delete ...",
+	  "the regional agenda, its council decisions and rankings",
+	  cmd_agenda, CMD_SUBCOMMANDS },
+	{ "priorities", "",
+	  "the regional priority list, with each municipality's rank",
+	  cmd_priorities, 0 },
+	{ "audit", "[--since REV] [--limit N] | verify",
+	  "admin: the audit log, or check its hash chain",
+	  cmd_audit, CMD_SUBCOMMANDS },
 	{ "stats", "",
 	  "admin: connections, requests, rev, uptime, database size",
-	  cmd_stats },
+	  cmd_stats, 0 },
 	{ "help", "[COMMAND]", "show help for samen or one command",
-	  cmd_help },
+	  cmd_help, 0 },
 };
 #define NCMDS	(sizeof(client_cmds) / sizeof(client_cmds[0]))
 
@@ -38,7 +55,7 @@ client_usage(FILE *fp)
 	fprintf(fp, "usage: samen [--config FILE] [--server HOST:PORT] "
 	    "[--json] COMMAND [ARGS]\n\ncommands:\n");
 	for (i = 0; i < NCMDS; i++)
-		fprintf(fp, "  %-8s %s\n", client_cmds[i].name,
+		fprintf(fp, "  %-11s %s\n", client_cmds[i].name,
 		    client_cmds[i].help);
 	fprintf(fp, "\noptions:\n"
 	    "  --config FILE       client configuration (default "
@@ -104,6 +121,40 @@ client_usage_error(const struct client_cmd *cmd, const char *fmt, ...)
 	return EXIT_USAGE;
 }
 
+/*
+ * Reports the option getopt_long just refused (call with opterr = 0);
+ * returns 64.
+ */
+int
+client_bad_option(const struct client_cmd *cmd, char **argv)
+{
+	const char *arg = optind > 0 ? argv[optind - 1] : "?";
+
+	if (optopt != 0 && strncmp(arg, "--", 2) == 0)
+		return client_usage_error(cmd, "%s needs a value", arg);
+	return client_usage_error(cmd, "unknown option %s", arg);
+}
+
+/*
+ * Parses a decimal number from 0 to max, nothing else around it.  0 or
+ * -1.
+ */
+int
+client_parse_number(const char *s, uint64_t max, uint64_t *out)
+{
+	unsigned long long v;
+	char *end;
+
+	if (!isdigit((unsigned char)*s))
+		return -1;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno != 0 || *end != '\0' || v > max)
+		return -1;
+	*out = v;
+	return 0;
+}
+
 /* samen help [COMMAND]. */
 static int
 cmd_help(struct client *c, int argc, char **argv)
@@ -118,6 +169,11 @@ cmd_help(struct client *c, int argc, char **argv)
 	if ((cmd = client_find_cmd(argv[1])) == NULL) {
 		fprintf(stderr, "samen: no command '%s'\n", argv[1]);
 		return EXIT_USAGE;
+	}
+	if (cmd->flags & CMD_SUBCOMMANDS) {
+		char *hv[] = { argv[1], (char *)(uintptr_t)"--help", NULL };
+
+		return cmd->fn(c, 2, hv);
 	}
 	client_print_cmd_help(cmd);
 	return 0;
@@ -179,7 +235,7 @@ main(int argc, char **argv)
 		fprintf(stderr, "\n");
 		return EXIT_USAGE;
 	}
-	if (client_wants_help(argc, argv)) {
+	if (!(cmd->flags & CMD_SUBCOMMANDS) && client_wants_help(argc, argv)) {
 		client_print_cmd_help(cmd);
 		return 0;
 	}

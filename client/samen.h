@@ -33,6 +33,8 @@ struct client_conf {
 };
 
 struct client_conn;
+struct mirror;
+struct out_table;
 
 /* What every command handler gets. */
 struct client {
@@ -48,6 +50,25 @@ struct client_cmd {
 	const char	*args;		/* usage after the name */
 	const char	*help;		/* one line */
 	int		(*fn)(struct client *, int, char **);
+	int		 flags;
+#define CMD_SUBCOMMANDS	0x1	/* the handler answers --help itself */
+};
+
+/* conn_next: what came, or why nothing did. */
+#define CONN_FRAME	0	/* a frame */
+#define CONN_NOTHING	1	/* nothing yet: a read timed out or a signal */
+#define CONN_FAILED	(-1)	/* the connection failed: *cause */
+
+/* The enums of the entities, as words on the command line and in JSON. */
+enum entity_enum {
+	ENTITY_PHASE,		/* AgendaItem.Phase */
+	ENTITY_STATUS,		/* AgendaItem.State */
+	ENTITY_SOURCE,		/* AgendaItem.Source */
+	ENTITY_DECISION,	/* Decision.State */
+	ENTITY_MEETING_KIND,	/* Meeting.MeetingKind */
+	ENTITY_MEETING_STATE,	/* Meeting.State */
+	ENTITY_DOSSIER_STATE,	/* Dossier.State */
+	ENTITY_KIND,		/* Kind */
 };
 
 /* ---- prototypes ------------------------------------------------------- */
@@ -58,6 +79,8 @@ int	 client_usage_error(const struct client_cmd *, const char *, ...)
 const struct client_cmd *client_find_cmd(const char *);
 int	 client_wants_help(int, char **);
 void	 client_print_cmd_help(const struct client_cmd *);
+int	 client_bad_option(const struct client_cmd *, char **);
+int	 client_parse_number(const char *, uint64_t, uint64_t *);
 
 /* conf.c */
 char	*conf_default_path(void);
@@ -67,8 +90,16 @@ void	 conf_free(struct client_conf *);
 
 /* conn.c */
 int	 conn_open(struct client *, Samen__V1__HelloResponse **);
+int	 conn_open_quiet(struct client *, Samen__V1__HelloResponse **,
+	    char **);
 int	 conn_call(struct client *, const Samen__V1__Request *,
 	    Samen__V1__Response **);
+int	 conn_call_quiet(struct client *, const Samen__V1__Request *,
+	    Samen__V1__Response **, char **);
+int	 conn_send(struct client *, const Samen__V1__Request *, uint64_t *,
+	    char **);
+int	 conn_next(struct client *, Samen__V1__Frame **, char **);
+void	 conn_no_timeout(struct client *);
 void	 conn_close(struct client *);
 void	 conn_response_free(Samen__V1__Response *);
 
@@ -80,6 +111,47 @@ int	 out_error(struct client *, int, const char *, ...)
 int	 out_status(struct client *, const Samen__V1__Status *);
 void	 out_json_print(void *);
 const char *out_role_name(Samen__V1__Role);
+void	 out_time(int64_t, int, char *, size_t);
+struct out_table *out_table_new(size_t);
+void	 out_table_right(struct out_table *, size_t);
+void	 out_table_add(struct out_table *, const char *, ...)
+	    __attribute__((format(printf, 2, 3)));
+size_t	 out_table_rows(const struct out_table *);
+void	 out_table_print(struct out_table *);
+void	 out_table_free(struct out_table *);
+
+/* entity.c */
+const char *entity_word(enum entity_enum, int);
+int	 entity_parse_word(enum entity_enum, const char *, int *);
+char	*entity_words(enum entity_enum);
+Samen__V1__Kind entity_kind(const Samen__V1__Entity *);
+const char *entity_kind_name(Samen__V1__Kind);
+void	*entity_json(const Samen__V1__Entity *);
+char	*entity_summary(const Samen__V1__Entity *);
+int	 entity_idcmp(const char *, const char *);
+int	 entity_diverges(Samen__V1__Entity *const *, size_t);
+int	 entity_diff_print(const Samen__V1__Entity *,
+	    const Samen__V1__Entity *, FILE *);
+void	*entity_diff_json(const Samen__V1__Entity *,
+	    const Samen__V1__Entity *);
+
+/* mirror.c */
+int	 mirror_open(struct client *, struct mirror **, char **);
+void	 mirror_close(struct mirror *);
+uint64_t mirror_rev(const struct mirror *);
+int64_t	 mirror_synced_at(const struct mirror *);
+int	 mirror_resynced(const struct mirror *);
+int	 mirror_sync(struct client *, struct mirror *, int, uint64_t *,
+	    char **);
+int	 mirror_apply(struct mirror *, const Samen__V1__Change *, char **);
+int	 mirror_get(struct mirror *, Samen__V1__Kind, const char *,
+	    Samen__V1__Entity **, char **);
+int	 mirror_list(struct mirror *, Samen__V1__Kind, const char *,
+	    Samen__V1__Entity ***, size_t *, char **);
+void	 mirror_list_free(Samen__V1__Entity **, size_t);
+int	 mirror_refresh(struct client *, struct mirror **, int *);
+int	 mirror_open_synced(struct client *, struct mirror **);
+void	 mirror_written(struct client *, struct mirror *);
 
 /* cmd-setup.c */
 int	 cmd_setup(struct client *, int, char **);
@@ -87,5 +159,18 @@ int	 cmd_setup(struct client *, int, char **);
 /* cmd-status.c */
 int	 cmd_status(struct client *, int, char **);
 int	 cmd_stats(struct client *, int, char **);
+
+/* cmd-sync.c */
+int	 cmd_sync(struct client *, int, char **);
+int	 cmd_watch(struct client *, int, char **);
+
+/* cmd-agenda.c */
+int	 cmd_agenda(struct client *, int, char **);
+
+/* cmd-priorities.c */
+int	 cmd_priorities(struct client *, int, char **);
+
+/* cmd-audit.c */
+int	 cmd_audit(struct client *, int, char **);
 
 #endif

@@ -688,6 +688,20 @@ tls_client_write(struct tls_client *tc, const void *buf, size_t len,
 	return 0;
 }
 
+/* Reads and writes time out after ms from now on; 0: never (watch). */
+void
+tls_client_set_timeout(struct tls_client *tc, int ms)
+{
+	tls_set_timeouts(tc->fd, ms);
+}
+
+/* The socket under a client connection (for socket options). */
+int
+tls_client_fd(struct tls_client *tc)
+{
+	return tc->fd;
+}
+
 /* Closes the connection (sending close_notify) and frees everything. */
 void
 tls_client_close(struct tls_client *tc)
@@ -704,6 +718,14 @@ tls_client_close(struct tls_client *tc)
 	SSL_CTX_free(tc->ctx);
 	ERR_clear_error();
 	free(tc);
+}
+
+/* SHA-256 of buf into out (TLS_SHA256_LEN bytes). */
+void
+tls_sha256(const void *buf, size_t len, unsigned char *out)
+{
+	if (EVP_Digest(buf, len, out, NULL, EVP_sha256(), NULL) != 1)
+		fatalx("SHA-256 failed");
 }
 
 /* Writes PEM objects to path with mode; fn writes one object. */

@@ -72,6 +72,12 @@ ssize_t		 tls_client_read(struct tls_client *, void *, size_t, char **);
 int		 tls_client_write(struct tls_client *, const void *, size_t,
 		    char **);
 void		 tls_client_close(struct tls_client *);
+int		 tls_client_fd(struct tls_client *);
+void		 tls_client_set_timeout(struct tls_client *, int);
+
+/* Digests. */
+#define TLS_SHA256_LEN	32
+void		 tls_sha256(const void *, size_t, unsigned char *);
 
 /* Bundles made by `samend pki issue`. */
 int		 tls_bundle_install(const char *, const char *,

@@ -73,6 +73,22 @@ static const struct config_key config_keys[] = {
 	{ "limits", "idle_timeout", CONFIG_INT, OFF(idle_timeout),
 	  "300", 0, 86400 * 7, 1,
 	  "seconds without a request before a connection is closed; 0: never" },
+	{ "limits", "watch_buffer", CONFIG_INT, OFF(watch_buffer),
+	  "1048576", 4096, 1024 * 1024 * 1024, 1,
+	  "bytes queued to a watcher before it is cut off as too slow" },
+	{ "limits", "sync_page", CONFIG_INT, OFF(sync_page),
+	  "1000", 1, 100000, 1,
+	  "changes in one sync answer; more follow in the next page" },
+	{ "limits", "max_title", CONFIG_INT, OFF(max_title),
+	  "200", 16, 10000, 1,
+	  "bytes in a title or name" },
+	{ "limits", "max_text", CONFIG_INT, OFF(max_text),
+	  "10000", 64, 1000000, 1,
+	  "bytes in a description or note" },
+	{ "store", "tombstone_retention", CONFIG_INT,
+	  OFF(tombstone_retention), "7776000", 0, 100LL * 365 * 86400, 1,
+	  "seconds a deletion is remembered for syncing clients (90 days); "
+	  "a client offline longer syncs again from the start" },
 };
 
 #define NKEYS	(sizeof(config_keys) / sizeof(config_keys[0]))

@@ -184,6 +184,7 @@ conn_lost(struct conn *c, const char *why)
 		log_info("%s: %s (%s, %s) disconnected: %s", c->peer,
 		    c->who.name, c->who.municipality,
 		    tls_role_name(c->who.role), why);
+	commit_forget_conn(srv, c);
 	TAILQ_REMOVE(&srv->conns, c, entry);
 	srv->nconns--;
 	event_free(c->timer);
@@ -242,23 +243,73 @@ conn_send(struct conn *c, const Samen__V1__Frame *f)
 		    samen__v1__frame__get_packed_size(f), CONN_MAX_OUT_FRAME);
 }
 
-/* Sends a connection-level error (frame id 0), then closes. */
-static void
-conn_fail(struct conn *c, Samen__V1__Status__Code code, const char *msg)
+/* Sends a response of just a status, with the given frame id. */
+void
+conn_send_status(struct conn *c, uint64_t id, Samen__V1__Status__Code code,
+    const char *msg)
 {
 	Samen__V1__Frame f = SAMEN__V1__FRAME__INIT;
 	Samen__V1__Response r = SAMEN__V1__RESPONSE__INIT;
 	Samen__V1__Status st = SAMEN__V1__STATUS__INIT;
 
-	log_warnx("%s: %s (%s): %s; closing", c->peer, c->who.name,
-	    c->who.municipality, msg);
 	st.code = code;
 	st.message = (char *)(uintptr_t)msg;
 	r.status = &st;
+	f.id = id;
 	f.body_case = SAMEN__V1__FRAME__BODY_RESPONSE;
 	f.response = &r;
 	conn_send(c, &f);
+}
+
+/* Sends an error with that frame id (0: the connection's), then closes. */
+void
+conn_fail(struct conn *c, uint64_t id, Samen__V1__Status__Code code,
+    const char *msg)
+{
+	log_warnx("%s: %s (%s): %s; closing", c->peer, c->who.name,
+	    c->who.municipality, msg);
+	conn_send_status(c, id, code, msg);
 	conn_close(c);
+}
+
+/* The connection's output buffer. */
+struct evbuffer *
+conn_output(struct conn *c)
+{
+	return bufferevent_get_output(c->bev);
+}
+
+/* Reads on after a held write was answered. */
+void
+conn_resume(struct conn *c)
+{
+	if ((c->state == CONN_READY || c->state == CONN_WATCHING) &&
+	    c->pending == 0)
+		conn_read_cb(c->bev, c);
+}
+
+/* Enters or leaves the watching state. */
+void
+conn_watching(struct conn *c, uint64_t watch_id)
+{
+	int sndbuf;
+
+	c->watch_id = watch_id;
+	if (watch_id != 0 && c->state == CONN_READY) {
+		/*
+		 * Bound what the kernel queues for a watcher too, so that one
+		 * that stops reading is noticed after about twice
+		 * [limits] watch_buffer, not after megabytes of autotuned
+		 * socket buffer.
+		 */
+		sndbuf = (int)c->srv->cfg->watch_buffer;
+		if (setsockopt(c->fd, SOL_SOCKET, SO_SNDBUF, &sndbuf,
+		    sizeof(sndbuf)) == -1)
+			log_warn("%s: SO_SNDBUF", c->peer);
+		conn_set_state(c, CONN_WATCHING);
+	}
+	else if (watch_id == 0 && c->state == CONN_WATCHING)
+		conn_set_state(c, CONN_READY);
 }
 
 /*
@@ -276,7 +327,9 @@ conn_read_cb(struct bufferevent *bev, void *arg)
 	char msg[160];
 
 	conn_arm(c, c->srv->cfg->idle_timeout);
-	while (c->state == CONN_READY || c->state == CONN_WATCHING) {
+	/* A connection with a write awaiting its commit reads no further. */
+	while ((c->state == CONN_READY || c->state == CONN_WATCHING) &&
+	    c->pending == 0) {
 		fr = frame_cut(in, (size_t)c->srv->cfg->max_frame, &f, &len);
 		if (fr == FRAME_AGAIN)
 			return;
@@ -284,18 +337,20 @@ conn_read_cb(struct bufferevent *bev, void *arg)
 			snprintf(msg, sizeof(msg), "frame of %u bytes is "
 			    "above the limit of %lld bytes", len,
 			    c->srv->cfg->max_frame);
-			conn_fail(c, SAMEN__V1__STATUS__CODE__RESOURCE_EXHAUSTED,
-			    msg);
+			conn_fail(c, 0,
+			    SAMEN__V1__STATUS__CODE__RESOURCE_EXHAUSTED, msg);
 			return;
 		}
 		if (fr == FRAME_INVALID) {
-			conn_fail(c, SAMEN__V1__STATUS__CODE__INVALID_ARGUMENT,
+			conn_fail(c, 0,
+			    SAMEN__V1__STATUS__CODE__INVALID_ARGUMENT,
 			    "frame is not a valid samen.v1.Frame");
 			return;
 		}
 		if (f->body_case != SAMEN__V1__FRAME__BODY_REQUEST) {
 			frame_free(f);
-			conn_fail(c, SAMEN__V1__STATUS__CODE__INVALID_ARGUMENT,
+			conn_fail(c, 0,
+			    SAMEN__V1__STATUS__CODE__INVALID_ARGUMENT,
 			    "a client may only send requests");
 			return;
 		}

@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <event2/buffer.h>
+
 #include "samend.h"
 #include "xmalloc.h"
 
@@ -27,9 +29,24 @@ struct dispatch_row {
 	dispatch_fn			 fn;
 };
 
+/*
+ * Who may write what in detail is the authorization table in auth.c;
+ * here, per request: who may ask at all, and whether it writes (then it
+ * runs inside the group commit, and its answer waits for the commit).
+ */
 static const struct dispatch_row dispatch_table[] = {
 	{ SAMEN__V1__REQUEST__BODY_HELLO, "hello", ANYONE, 0, status_hello },
 	{ SAMEN__V1__REQUEST__BODY_STATS, "stats", ADMIN, 0, status_stats },
+	{ SAMEN__V1__REQUEST__BODY_SYNC, "sync", ANYONE, 0, entity_sync },
+	{ SAMEN__V1__REQUEST__BODY_WATCH, "watch", ANYONE, 0, watch_start },
+	{ SAMEN__V1__REQUEST__BODY_UNWATCH, "unwatch", ANYONE, 0, watch_stop },
+	{ SAMEN__V1__REQUEST__BODY_PUT, "put", ANYONE, 1, entity_put },
+	{ SAMEN__V1__REQUEST__BODY_DELETE, "delete", ADMIN, 1, entity_delete },
+	{ SAMEN__V1__REQUEST__BODY_PRIORITIES, "priorities", ANYONE, 0,
+	  agenda_priorities },
+	{ SAMEN__V1__REQUEST__BODY_AUDIT, "audit", ADMIN, 0, audit_list },
+	{ SAMEN__V1__REQUEST__BODY_AUDIT_VERIFY, "audit verify", ADMIN, 0,
+	  audit_verify },
 };
 
 static const char *const dispatch_codes[] = {
@@ -59,6 +76,47 @@ dispatch_alloc(struct dispatch_ctx *ctx, size_t size)
 	return p;
 }
 
+/* Grows memory from dispatch_alloc (or NULL: new memory). */
+void *
+dispatch_realloc(struct dispatch_ctx *ctx, void *old, size_t size)
+{
+	size_t i;
+	void *p;
+
+	if (old == NULL)
+		return dispatch_alloc(ctx, size);
+	for (i = 0; i < ctx->nallocs; i++) {
+		if (ctx->allocs[i] == old)
+			break;
+	}
+	if (i == ctx->nallocs)
+		fatalx("dispatch_realloc: not our memory");
+	p = xreallocarray(old, 1, size);
+	ctx->allocs[i] = p;
+	return p;
+}
+
+/* Has fn(p) run once the response is sent. */
+void
+dispatch_defer_free(struct dispatch_ctx *ctx, void (*fn)(void *), void *p)
+{
+	ctx->frees = xreallocarray(ctx->frees, ctx->nfrees + 1,
+	    sizeof(*ctx->frees));
+	ctx->frees[ctx->nfrees].fn = fn;
+	ctx->frees[ctx->nfrees].p = p;
+	ctx->nfrees++;
+}
+
+/* A storage failure: logged with its cause (freed), UNAVAILABLE. */
+int
+dispatch_store_error(struct dispatch_ctx *ctx, char *cause)
+{
+	log_warnx("storage: %s", cause ? cause : "error");
+	free(cause);
+	return dispatch_error(ctx, SAMEN__V1__STATUS__CODE__UNAVAILABLE,
+	    "the server's storage failed; nothing was changed, try again");
+}
+
 /* A copy of s that lives until the response is sent. */
 char *
 dispatch_strdup(struct dispatch_ctx *ctx, const char *s)
@@ -70,7 +128,7 @@ dispatch_strdup(struct dispatch_ctx *ctx, const char *s)
 	return p;
 }
 
-/* Sets the response's status and message; returns code for the handler. */
+/* Sets the response's status and message; returns -1 (a failure). */
 int
 dispatch_error(struct dispatch_ctx *ctx, Samen__V1__Status__Code code,
     const char *fmt, ...)
@@ -83,7 +141,7 @@ dispatch_error(struct dispatch_ctx *ctx, Samen__V1__Status__Code code,
 	va_end(ap);
 	ctx->status.code = code;
 	ctx->status.message = dispatch_strdup(ctx, buf);
-	return (int)code;
+	return -1;
 }
 
 /* The row for a request type, or NULL. */
@@ -100,9 +158,28 @@ dispatch_find(Samen__V1__Request__BodyCase type)
 	return NULL;
 }
 
+/* Runs a write request's handler inside the batch, in a savepoint. */
+static void
+dispatch_write(struct dispatch_ctx *ctx, const struct dispatch_row *row,
+    const Samen__V1__Request *req, Samen__V1__Response *resp)
+{
+	uint64_t mark;
+	char *cause = NULL;
+
+	if (commit_join(ctx->srv, &mark, &cause) == -1) {
+		dispatch_store_error(ctx, cause);
+		return;
+	}
+	ctx->writes = 1;
+	row->fn(ctx, req, resp);
+	commit_leave(ctx->srv, mark,
+	    ctx->status.code == SAMEN__V1__STATUS__CODE__OK);
+}
+
 /*
  * Checks and runs one request and sends its response with the request's
- * id.  Never frees the connection (a handler may ask for it to close).
+ * id: at once, or for a write that changed something, once the batch is
+ * durable.  Never frees the connection (a handler may ask it to close).
  */
 void
 dispatch_request(struct conn *c, uint64_t id, const Samen__V1__Request *req)
@@ -111,6 +188,7 @@ dispatch_request(struct conn *c, uint64_t id, const Samen__V1__Request *req)
 	struct dispatch_ctx ctx;
 	Samen__V1__Frame f = SAMEN__V1__FRAME__INIT;
 	Samen__V1__Response resp = SAMEN__V1__RESPONSE__INIT;
+	struct evbuffer *held;
 	const char *name = "unknown";
 	size_t i;
 
@@ -119,6 +197,7 @@ dispatch_request(struct conn *c, uint64_t id, const Samen__V1__Request *req)
 	ctx.srv = c->srv;
 	ctx.conn = c;
 	ctx.who = &c->who;
+	ctx.frame_id = id;
 
 	row = dispatch_find(req->body_case);
 	if (row == NULL) {
@@ -138,21 +217,41 @@ dispatch_request(struct conn *c, uint64_t id, const Samen__V1__Request *req)
 		dispatch_error(&ctx, SAMEN__V1__STATUS__CODE__PERMISSION_DENIED,
 		    "%s is for the regional secretariat (admin) only; you are "
 		    "%s", row->name, tls_role_name(c->who.role));
+	} else if (row->writes) {
+		name = row->name;
+		dispatch_write(&ctx, row, req, &resp);
 	} else {
 		name = row->name;
 		row->fn(&ctx, req, &resp);
 	}
 
 	c->srv->requests_total++;
-	log_debug("conn %llu: %s %s -> %s", (unsigned long long)c->id,
-	    c->who.name, name, dispatch_code_name(ctx.status.code));
+	log_debug("conn %llu: %s %s -> %s%s%s", (unsigned long long)c->id,
+	    c->who.name, name, dispatch_code_name(ctx.status.code),
+	    ctx.status.message ? ": " : "",
+	    ctx.status.message ? ctx.status.message : "");
 	if (ctx.status.code != SAMEN__V1__STATUS__CODE__OK)
 		resp.body_case = SAMEN__V1__RESPONSE__BODY__NOT_SET;
 	resp.status = &ctx.status;
+	resp.current = ctx.current;
 	f.id = id;
 	f.body_case = SAMEN__V1__FRAME__BODY_RESPONSE;
 	f.response = &resp;
-	conn_send(c, &f);
+	if (ctx.writes && ctx.status.code == SAMEN__V1__STATUS__CODE__OK) {
+		if ((held = evbuffer_new()) == NULL)
+			fatalx("evbuffer_new");
+		if (frame_append(held, &f, SIZE_MAX) == -1)
+			fatalx("dispatch: response does not pack");
+		commit_defer(c->srv, c, held);
+	} else
+		conn_send(c, &f);
+	if (ctx.trailer != NULL) {
+		evbuffer_add_buffer(conn_output(c), ctx.trailer);
+		evbuffer_free(ctx.trailer);
+	}
+	for (i = 0; i < ctx.nfrees; i++)
+		ctx.frees[i].fn(ctx.frees[i].p);
+	free(ctx.frees);
 	for (i = 0; i < ctx.nallocs; i++)
 		free(ctx.allocs[i]);
 	free(ctx.allocs);

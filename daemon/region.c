@@ -35,6 +35,26 @@ region_installation_date(const char *election, char *buf, size_t len)
 	return date_add_days(election, 14, buf);
 }
 
+/* Stores one entity of `init`, with its audit record. */
+static int
+region_put(struct store *st, const Samen__V1__Entity *e, const char *summary,
+    char **cause)
+{
+	struct audit_record r;
+	uint64_t rev;
+
+	if (store_put(st, e, &rev, cause) == -1)
+		return -1;
+	r.rev = rev;
+	r.time = (int64_t)time(NULL);
+	r.principal = "samend init";
+	r.action = "create";
+	r.kind = (int)store_entity_kind(e);
+	r.id = e->id;
+	r.summary = summary;
+	return store_audit_add(st, &r, cause);
+}
+
 /*
  * Creates the Region and its Municipality rows in one transaction.
  * members are "id=Name" strings.  Refuses when a region exists.
@@ -74,7 +94,7 @@ region_init(struct store *st, const char *name, const char *election,
 	e.id = (char *)(uintptr_t)"region";
 	e.body_case = SAMEN__V1__ENTITY__BODY_REGION;
 	e.region = &r;
-	if (store_put(st, &e, NULL, cause) == -1)
+	if (region_put(st, &e, name, cause) == -1)
 		goto fail;
 	e.body_case = SAMEN__V1__ENTITY__BODY_MUNICIPALITY;
 	e.municipality = &m;
@@ -83,7 +103,7 @@ region_init(struct store *st, const char *name, const char *election,
 		id = xstrndup(members[i], (size_t)(eq - members[i]));
 		e.id = id;
 		m.name = eq + 1;
-		if (store_put(st, &e, NULL, cause) == -1) {
+		if (region_put(st, &e, m.name, cause) == -1) {
 			free(id);
 			goto fail;
 		}

@@ -19,6 +19,7 @@ struct event_base;
 struct bufferevent;
 struct evconnlistener;
 struct event;
+struct evbuffer;
 struct sockaddr;
 
 #define SAMEND_DEFAULT_CONFIG	"/etc/samen/samend.conf"
@@ -45,6 +46,11 @@ struct config {
 	long long	 max_connections;
 	long long	 handshake_timeout;	/* seconds */
 	long long	 idle_timeout;		/* seconds, 0: none */
+	long long	 watch_buffer;		/* bytes queued to a watcher */
+	long long	 sync_page;		/* changes per sync page */
+	long long	 max_title;		/* bytes in a title or name */
+	long long	 max_text;		/* bytes in a description or note */
+	long long	 tombstone_retention;	/* seconds a tombstone is kept */
 };
 
 /* ---- storage ---------------------------------------------------------- */
@@ -60,6 +66,18 @@ struct cert_record {
 	int64_t		 not_before;
 	int64_t		 not_after;
 	int64_t		 revoked_at;	/* 0: not revoked */
+};
+
+/* One audit record; the strings belong to the caller. */
+#define AUDIT_HASH_LEN	32
+struct audit_record {
+	uint64_t	 rev;
+	int64_t		 time;
+	const char	*principal;
+	const char	*action;	/* create, update, delete */
+	int		 kind;		/* Samen__V1__Kind */
+	const char	*id;
+	const char	*summary;
 };
 
 /* ---- connections ------------------------------------------------------ */
@@ -85,6 +103,8 @@ struct conn {
 	struct ssl_st		*ssl;
 	int			 greeted;	/* hello answered */
 	int			 peer_closed;	/* EOF or error from the peer */
+	uint64_t		 watch_id;	/* frame id of the active watch */
+	unsigned int		 pending;	/* responses waiting for a commit */
 	uint64_t		 requests;
 	TAILQ_ENTRY(conn)	 entry;
 };
@@ -99,10 +119,15 @@ struct linger_sock {
 };
 TAILQ_HEAD(linger_list, linger_sock);
 
+struct batch;
+
 struct server {
 	struct event_base	*base;
 	struct config		*cfg;
-	struct store		*store;
+	struct store		*store;		/* writes, and reads by writers */
+	struct store		*rstore;	/* reads: committed data only */
+	struct batch		*batch;		/* the group commit under way */
+	uint64_t		 committed_rev;
 	struct ssl_ctx_st	*tls;
 	struct evconnlistener	*listener;
 	struct event		*sig_term;
@@ -123,6 +148,11 @@ struct server {
 	char			*time_zone;
 };
 
+struct dispatch_free {
+	void	(*fn)(void *);
+	void	*p;
+};
+
 /* What a handler gets: who asks, on which connection, and a place for its
  * answer's memory, all freed once the response is sent. */
 struct dispatch_ctx {
@@ -130,8 +160,14 @@ struct dispatch_ctx {
 	struct conn		*conn;
 	const struct tls_principal *who;
 	Samen__V1__Status	 status;
+	Samen__V1__Entity	*current;	/* with CONFLICT */
+	struct evbuffer		*trailer;	/* frames to send after the response */
 	void			**allocs;
 	size_t			 nallocs;
+	struct dispatch_free	*frees;		/* run after the response is sent */
+	size_t			 nfrees;
+	int			 writes;	/* this request runs in the batch */
+	uint64_t		 frame_id;	/* the request's */
 };
 
 /* ---- prototypes ------------------------------------------------------- */
@@ -163,6 +199,26 @@ int	 store_cert_list(struct store *, struct cert_record **, size_t *,
 	    char **);
 void	 store_cert_free(struct cert_record *, size_t);
 Samen__V1__Kind store_entity_kind(const Samen__V1__Entity *);
+int	 store_meta_get(struct store *, const char *, int64_t *, char **);
+int	 store_next_seq(struct store *, char, int64_t *, char **);
+int	 store_savepoint(struct store *, uint64_t *, char **);
+void	 store_savepoint_end(struct store *, uint64_t, int);
+int	 store_in_transaction(struct store *);
+int	 store_delete(struct store *, Samen__V1__Kind, const char *, int64_t,
+	    uint64_t *, char **);
+int	 store_purge_tombstones(struct store *, int64_t, char **);
+int	 store_read_begin(struct store *, char **);
+void	 store_read_end(struct store *);
+int	 store_changes(struct store *, uint64_t, size_t, Samen__V1__Change ***,
+	    size_t *, int *, char **);
+void	 store_change_free(Samen__V1__Change *);
+int	 store_list(struct store *, Samen__V1__Kind, Samen__V1__Entity ***,
+	    size_t *, char **);
+void	 store_list_free(Samen__V1__Entity **, size_t);
+int	 store_audit_add(struct store *, const struct audit_record *, char **);
+int	 store_audit_each(struct store *, uint64_t, size_t,
+	    int (*)(const struct audit_record *, const unsigned char *, void *),
+	    void *, int *, char **);
 
 /* pki.c */
 int	 pki_init(const struct config *, const char *const *, size_t, char **);
@@ -173,6 +229,69 @@ int	 pki_issue(struct store *, const struct config *, const char *,
 int	 pki_revoke(struct store *, const struct config *, const char *,
 	    char **);
 int	 pki_write_crl(struct store *, const struct config *, char **);
+
+/* audit.c */
+void	 audit_hash(const unsigned char *, const struct audit_record *,
+	    unsigned char *);
+int	 audit_list(struct dispatch_ctx *, const Samen__V1__Request *,
+	    Samen__V1__Response *);
+int	 audit_verify(struct dispatch_ctx *, const Samen__V1__Request *,
+	    Samen__V1__Response *);
+
+/* auth.c */
+enum auth_op {
+	AUTH_CREATE,
+	AUTH_UPDATE,
+	AUTH_DELETE,
+};
+int	 auth_write(const struct tls_principal *, enum auth_op, Samen__V1__Kind,
+	    const Samen__V1__Entity *, const Samen__V1__Entity *, char **);
+const char *auth_kind_name(Samen__V1__Kind);
+
+/* commit.c */
+int	 commit_join(struct server *, uint64_t *, char **);
+void	 commit_leave(struct server *, uint64_t, int);
+void	 commit_defer(struct server *, struct conn *, struct evbuffer *);
+void	 commit_forget_conn(struct server *, struct conn *);
+int	 commit_put(struct dispatch_ctx *, Samen__V1__Entity *, const char *,
+	    const char *, uint64_t *);
+int	 commit_delete(struct dispatch_ctx *, Samen__V1__Kind, const char *,
+	    const char *, uint64_t *);
+void	 commit_free(struct server *);
+void	 commit_flush(struct server *);
+int	 commit_init(struct server *);
+
+/* entity.c */
+struct entity_page {
+	Samen__V1__Change	**v;
+	size_t			  n;
+};
+int	 entity_changes(struct dispatch_ctx *, uint64_t, uint64_t, size_t,
+	    struct entity_page **, uint64_t *, int *);
+int	 entity_put(struct dispatch_ctx *, const Samen__V1__Request *,
+	    Samen__V1__Response *);
+int	 entity_delete(struct dispatch_ctx *, const Samen__V1__Request *,
+	    Samen__V1__Response *);
+int	 entity_sync(struct dispatch_ctx *, const Samen__V1__Request *,
+	    Samen__V1__Response *);
+const char *entity_title(const Samen__V1__Entity *);
+
+/* agenda.c */
+int	 agenda_created(struct dispatch_ctx *, const Samen__V1__Entity *);
+int	 agenda_deleted(struct dispatch_ctx *, const char *);
+int	 agenda_priorities(struct dispatch_ctx *, const Samen__V1__Request *,
+	    Samen__V1__Response *);
+
+/* validate.c */
+int	 validate_entity(struct server *, Samen__V1__Entity *, char **);
+int	 validate_utf8(const char *);
+
+/* watch.c */
+int	 watch_start(struct dispatch_ctx *, const Samen__V1__Request *,
+	    Samen__V1__Response *);
+int	 watch_stop(struct dispatch_ctx *, const Samen__V1__Request *,
+	    Samen__V1__Response *);
+void	 watch_fanout(struct server *, Samen__V1__Change **, size_t);
 
 /* region.c */
 int	 region_election_date(int, char *, size_t);
@@ -193,10 +312,20 @@ void	 conn_close(struct conn *);
 void	 conn_linger_free(struct linger_sock *);
 void	 conn_close_all(struct server *);
 void	 conn_send(struct conn *, const Samen__V1__Frame *);
+void	 conn_resume(struct conn *);
+void	 conn_fail(struct conn *, uint64_t, Samen__V1__Status__Code,
+	    const char *);
+void	 conn_send_status(struct conn *, uint64_t, Samen__V1__Status__Code,
+	    const char *);
+struct evbuffer *conn_output(struct conn *);
+void	 conn_watching(struct conn *, uint64_t);
 
 /* dispatch.c */
 void	 dispatch_request(struct conn *, uint64_t, const Samen__V1__Request *);
 void	*dispatch_alloc(struct dispatch_ctx *, size_t);
+void	*dispatch_realloc(struct dispatch_ctx *, void *, size_t);
+int	 dispatch_store_error(struct dispatch_ctx *, char *);
+void	 dispatch_defer_free(struct dispatch_ctx *, void (*)(void *), void *);
 char	*dispatch_strdup(struct dispatch_ctx *, const char *);
 int	 dispatch_error(struct dispatch_ctx *, Samen__V1__Status__Code,
 	    const char *, ...) __attribute__((format(printf, 3, 4)));

@@ -83,6 +83,7 @@ server_stop_cb(evutil_socket_t sig, short what, void *arg)
 	log_info("%s: stopping", strsignal((int)sig));
 	sd_notify(0, "STOPPING=1");
 	srv->stopping = 1;
+	commit_flush(srv);	/* finish the writes under way */
 	if (srv->listener != NULL) {
 		evconnlistener_free(srv->listener);
 		srv->listener = NULL;
@@ -225,17 +226,27 @@ server_start(struct server *srv, char **cause)
 	srv->started = time(NULL);
 	db = store_path(srv->cfg->state_dir);
 	srv->store = store_open(db, 0, cause);
+	if (srv->store != NULL)
+		srv->rstore = store_open(db, 0, cause);
 	free(db);
-	if (srv->store == NULL || server_load_region(srv, cause) == -1)
+	if (srv->store == NULL || srv->rstore == NULL ||
+	    server_load_region(srv, cause) == -1)
 		return -1;
+	srv->committed_rev = store_rev(srv->store);
 	f.ca = srv->cfg->ca;
 	f.cert = srv->cfg->cert;
 	f.key = srv->cfg->key;
 	f.crl = srv->cfg->crl;
 	if ((srv->tls = tls_server_ctx(&f, srv->cfg->tls_min, cause)) == NULL)
 		return -1;
-	if ((srv->base = event_base_new()) == NULL) {
-		xasprintf(cause, "event_base_new failed");
+	/*
+	 * Three priorities: everything runs at 1, the group commit at 2, so
+	 * it runs once every ready connection has been read.
+	 */
+	if ((srv->base = event_base_new()) == NULL ||
+	    event_base_priority_init(srv->base, 3) == -1 ||
+	    commit_init(srv) == -1) {
+		xasprintf(cause, "cannot set up the event loop");
 		return -1;
 	}
 	if (server_listen(srv, cause) == -1)
@@ -259,7 +270,7 @@ void
 server_run(struct server *srv)
 {
 	log_info("samend %s serving region %s, rev %llu", SAMEN_VERSION,
-	    srv->region_name, (unsigned long long)store_rev(srv->store));
+	    srv->region_name, (unsigned long long)srv->committed_rev);
 	sd_notifyf(0, "READY=1\nSTATUS=serving region %s", srv->region_name);
 	event_base_dispatch(srv->base);
 }
@@ -268,6 +279,7 @@ server_run(struct server *srv)
 void
 server_free(struct server *srv)
 {
+	commit_free(srv);
 	conn_close_all(srv);
 	while (!TAILQ_EMPTY(&srv->conns))
 		conn_lost(TAILQ_FIRST(&srv->conns), "shutting down");
@@ -283,6 +295,7 @@ server_free(struct server *srv)
 		event_free(srv->sig_hup);
 	if (srv->tls != NULL)
 		tls_ctx_free(srv->tls);
+	store_close(srv->rstore);
 	store_close(srv->store);
 	if (srv->base != NULL)
 		event_base_free(srv->base);

@@ -63,7 +63,7 @@ status_hello(struct dispatch_ctx *ctx, const Samen__V1__Request *req,
 	h->region = ctx->srv->region_name;
 	h->time_zone = ctx->srv->time_zone;
 	h->principal = p;
-	h->rev = store_rev(ctx->srv->store);
+	h->rev = ctx->srv->committed_rev;
 	resp->body_case = SAMEN__V1__RESPONSE__BODY_HELLO;
 	resp->hello = h;
 	return 0;
@@ -84,7 +84,7 @@ status_stats(struct dispatch_ctx *ctx, const Samen__V1__Request *req,
 	s->connections_total = srv->accepted_total;
 	s->refused_total = srv->refused_total;
 	s->requests = srv->requests_total;
-	s->rev = store_rev(srv->store);
+	s->rev = srv->committed_rev;
 	s->uptime_seconds = (uint64_t)(time(NULL) - srv->started);
 	s->database_bytes = (uint64_t)store_size(srv->store);
 	resp->body_case = SAMEN__V1__RESPONSE__BODY_STATS;

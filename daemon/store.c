@@ -44,6 +44,21 @@ static const char *const migrations[] = {
 	"  not_before INTEGER NOT NULL,"
 	"  not_after INTEGER NOT NULL,"
 	"  revoked_at INTEGER NOT NULL DEFAULT 0);",
+	/* 1 -> 2: tombstones with their time, id sequences, the audit log */
+	"ALTER TABLE entity ADD COLUMN deleted_at INTEGER;"
+	"INSERT INTO meta (key, value) VALUES ('purged_rev', 0);"
+	"INSERT INTO meta (key, value) VALUES ('seq_A', 0);"
+	"INSERT INTO meta (key, value) VALUES ('seq_M', 0);"
+	"INSERT INTO meta (key, value) VALUES ('seq_H', 0);"
+	"CREATE TABLE audit ("
+	"  rev INTEGER PRIMARY KEY,"
+	"  time INTEGER NOT NULL,"
+	"  principal TEXT NOT NULL,"
+	"  action TEXT NOT NULL,"
+	"  kind INTEGER NOT NULL,"
+	"  id TEXT NOT NULL,"
+	"  summary TEXT NOT NULL,"
+	"  hash BLOB NOT NULL);",
 };
 
 #define NMIGRATIONS	(sizeof(migrations) / sizeof(migrations[0]))
@@ -499,4 +514,415 @@ store_cert_free(struct cert_record *v, size_t n)
 		free(v[i].role);
 	}
 	free(v);
+}
+
+/* ---- changes, tombstones, sequences ------------------------------------ */
+
+/* A meta value. */
+int
+store_meta_get(struct store *st, const char *key, int64_t *v, char **cause)
+{
+	sqlite3_stmt *stmt;
+
+	stmt = store_prepare(st, "SELECT value FROM meta WHERE key = ?",
+	    cause);
+	if (stmt == NULL)
+		return -1;
+	sqlite3_bind_text(stmt, 1, key, -1, SQLITE_STATIC);
+	if (sqlite3_step(stmt) != SQLITE_ROW) {
+		sqlite3_finalize(stmt);
+		return store_fail(st, cause, "reading meta");
+	}
+	*v = sqlite3_column_int64(stmt, 0);
+	sqlite3_finalize(stmt);
+	return 0;
+}
+
+/* Sets a meta value, inside the caller's transaction. */
+static int
+store_meta_set(struct store *st, const char *key, int64_t v, char **cause)
+{
+	sqlite3_stmt *stmt;
+	int rc;
+
+	stmt = store_prepare(st, "UPDATE meta SET value = ? WHERE key = ?",
+	    cause);
+	if (stmt == NULL)
+		return -1;
+	sqlite3_bind_int64(stmt, 1, v);
+	sqlite3_bind_text(stmt, 2, key, -1, SQLITE_STATIC);
+	rc = sqlite3_step(stmt);
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_DONE)
+		return store_fail(st, cause, "writing meta");
+	return 0;
+}
+
+/* The next number of an id sequence ('A', 'M', 'H'); never reused. */
+int
+store_next_seq(struct store *st, char letter, int64_t *n, char **cause)
+{
+	char key[8];
+
+	snprintf(key, sizeof(key), "seq_%c", letter);
+	if (store_meta_get(st, key, n, cause) == -1)
+		return -1;
+	(*n)++;
+	return store_meta_set(st, key, *n, cause);
+}
+
+/* Marks a savepoint; store_savepoint_end releases or rolls back to it. */
+int
+store_savepoint(struct store *st, uint64_t *mark, char **cause)
+{
+	*mark = st->rev;
+	return store_exec(st, "SAVEPOINT request", cause);
+}
+
+/* Ends a savepoint: keep its work, or undo it (and the revs it took). */
+void
+store_savepoint_end(struct store *st, uint64_t mark, int keep)
+{
+	char *cause = NULL;
+
+	if (!keep) {
+		if (store_exec(st, "ROLLBACK TO request", &cause) == -1) {
+			log_warnx("%s", cause);
+			free(cause);
+			cause = NULL;
+		}
+		st->rev = mark;
+	}
+	if (store_exec(st, "RELEASE request", &cause) == -1) {
+		log_warnx("%s", cause);
+		free(cause);
+	}
+}
+
+/* True inside a transaction. */
+int
+store_in_transaction(struct store *st)
+{
+	return !sqlite3_get_autocommit(st->db);
+}
+
+/*
+ * Deletes the entity, leaving a tombstone under the next rev (in the
+ * caller's transaction).  *revp: that rev.  -1 with *cause NULL: there
+ * is no such live entity.
+ */
+int
+store_delete(struct store *st, Samen__V1__Kind kind, const char *id,
+    int64_t now, uint64_t *revp, char **cause)
+{
+	sqlite3_stmt *stmt;
+	int rc;
+
+	*cause = NULL;
+	stmt = store_prepare(st, "UPDATE entity SET body = NULL, rev = ?, "
+	    "deleted_at = ? WHERE kind = ? AND id = ? AND body IS NOT NULL",
+	    cause);
+	if (stmt == NULL)
+		return -1;
+	sqlite3_bind_int64(stmt, 1, (sqlite3_int64)(st->rev + 1));
+	sqlite3_bind_int64(stmt, 2, now);
+	sqlite3_bind_int(stmt, 3, (int)kind);
+	sqlite3_bind_text(stmt, 4, id, -1, SQLITE_STATIC);
+	rc = sqlite3_step(stmt);
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_DONE)
+		return store_fail(st, cause, "deleting");
+	if (sqlite3_changes(st->db) == 0)
+		return -1;
+	st->rev++;
+	*revp = st->rev;
+	return 0;
+}
+
+/*
+ * Forgets tombstones deleted before `before`; the highest rev forgotten
+ * becomes purged_rev, below which a sync must start again from 0.
+ */
+int
+store_purge_tombstones(struct store *st, int64_t before, char **cause)
+{
+	sqlite3_stmt *stmt;
+	int64_t maxrev = 0, purged;
+	int rc;
+
+	stmt = store_prepare(st, "SELECT max(rev) FROM entity WHERE body IS "
+	    "NULL AND deleted_at < ?", cause);
+	if (stmt == NULL)
+		return -1;
+	sqlite3_bind_int64(stmt, 1, before);
+	if (sqlite3_step(stmt) == SQLITE_ROW)
+		maxrev = sqlite3_column_int64(stmt, 0);
+	sqlite3_finalize(stmt);
+	if (maxrev == 0)
+		return 0;
+	stmt = store_prepare(st, "DELETE FROM entity WHERE body IS NULL AND "
+	    "rev <= ?", cause);
+	if (stmt == NULL)
+		return -1;
+	sqlite3_bind_int64(stmt, 1, maxrev);
+	rc = sqlite3_step(stmt);
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_DONE)
+		return store_fail(st, cause, "purging tombstones");
+	if (store_meta_get(st, "purged_rev", &purged, cause) == -1)
+		return -1;
+	if (maxrev > purged)
+		return store_meta_set(st, "purged_rev", maxrev, cause);
+	return 0;
+}
+
+/* Starts a read snapshot (on the reading handle). */
+int
+store_read_begin(struct store *st, char **cause)
+{
+	return store_exec(st, "BEGIN", cause);
+}
+
+/* Ends a read snapshot. */
+void
+store_read_end(struct store *st)
+{
+	char *cause = NULL;
+
+	if (store_exec(st, "COMMIT", &cause) == -1) {
+		log_warnx("%s", cause);
+		free(cause);
+	}
+}
+
+/* Unpacks the body of a row into a Change (entity or tombstone). */
+static Samen__V1__Change *
+store_row_change(sqlite3_stmt *stmt, char **cause)
+{
+	Samen__V1__Change *ch;
+	Samen__V1__Tombstone *t;
+
+	ch = xmalloc(sizeof(*ch));
+	samen__v1__change__init(ch);
+	ch->rev = (uint64_t)sqlite3_column_int64(stmt, 2);
+	if (sqlite3_column_type(stmt, 3) == SQLITE_NULL) {
+		t = xmalloc(sizeof(*t));
+		samen__v1__tombstone__init(t);
+		t->kind = (Samen__V1__Kind)sqlite3_column_int(stmt, 0);
+		t->id = xstrdup((const char *)sqlite3_column_text(stmt, 1));
+		ch->body_case = SAMEN__V1__CHANGE__BODY_DELETED;
+		ch->deleted = t;
+		return ch;
+	}
+	ch->entity = samen__v1__entity__unpack(NULL,
+	    (size_t)sqlite3_column_bytes(stmt, 3), sqlite3_column_blob(stmt, 3));
+	if (ch->entity == NULL) {
+		xasprintf(cause, "database: entity %s does not unpack",
+		    (const char *)sqlite3_column_text(stmt, 1));
+		free(ch);
+		return NULL;
+	}
+	ch->body_case = SAMEN__V1__CHANGE__BODY_ENTITY;
+	return ch;
+}
+
+/* Frees a Change made by store_changes. */
+void
+store_change_free(Samen__V1__Change *ch)
+{
+	if (ch == NULL)
+		return;
+	if (ch->body_case == SAMEN__V1__CHANGE__BODY_ENTITY)
+		samen__v1__entity__free_unpacked(ch->entity, NULL);
+	else if (ch->body_case == SAMEN__V1__CHANGE__BODY_DELETED) {
+		free(ch->deleted->id);
+		free(ch->deleted);
+	}
+	free(ch);
+}
+
+/*
+ * Up to limit changes with rev > since, in rev order.  *more: another
+ * change follows.  Free each with store_change_free, then the array.
+ */
+int
+store_changes(struct store *st, uint64_t since, size_t limit,
+    Samen__V1__Change ***out, size_t *n, int *more, char **cause)
+{
+	sqlite3_stmt *stmt;
+	Samen__V1__Change **v;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	*more = 0;
+	stmt = store_prepare(st, "SELECT kind, id, rev, body FROM entity "
+	    "WHERE rev > ? ORDER BY rev LIMIT ?", cause);
+	if (stmt == NULL)
+		return -1;
+	sqlite3_bind_int64(stmt, 1, (sqlite3_int64)since);
+	sqlite3_bind_int64(stmt, 2, (sqlite3_int64)limit + 1);
+	v = xcalloc(limit + 1, sizeof(*v));
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		if (*n == limit) {
+			*more = 1;
+			break;
+		}
+		if ((v[*n] = store_row_change(stmt, cause)) == NULL) {
+			rc = SQLITE_ERROR;
+			break;
+		}
+		(*n)++;
+	}
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		while (*n > 0)
+			store_change_free(v[--(*n)]);
+		free(v);
+		if (*cause == NULL)
+			store_fail(st, cause, "reading changes");
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+/* Every live entity of a kind, ordered by id.  Free with store_list_free. */
+int
+store_list(struct store *st, Samen__V1__Kind kind, Samen__V1__Entity ***out,
+    size_t *n, char **cause)
+{
+	sqlite3_stmt *stmt;
+	Samen__V1__Entity **v = NULL, *e;
+	size_t cap = 0;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	stmt = store_prepare(st, "SELECT body FROM entity WHERE kind = ? AND "
+	    "body IS NOT NULL ORDER BY id", cause);
+	if (stmt == NULL)
+		return -1;
+	sqlite3_bind_int(stmt, 1, (int)kind);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		e = samen__v1__entity__unpack(NULL,
+		    (size_t)sqlite3_column_bytes(stmt, 0),
+		    sqlite3_column_blob(stmt, 0));
+		if (e == NULL)
+			continue;
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 16;
+			v = xreallocarray(v, cap, sizeof(*v));
+		}
+		v[(*n)++] = e;
+	}
+	sqlite3_finalize(stmt);
+	*out = v;
+	if (rc != SQLITE_DONE) {
+		store_list_free(v, *n);
+		*out = NULL;
+		*n = 0;
+		return store_fail(st, cause, "listing");
+	}
+	return 0;
+}
+
+/* Frees a list from store_list. */
+void
+store_list_free(Samen__V1__Entity **v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		samen__v1__entity__free_unpacked(v[i], NULL);
+	free(v);
+}
+
+/* ---- audit ------------------------------------------------------------- */
+
+/*
+ * Appends the audit record of change rev, chained to the newest record
+ * before it (in the caller's transaction).
+ */
+int
+store_audit_add(struct store *st, const struct audit_record *r, char **cause)
+{
+	sqlite3_stmt *stmt;
+	unsigned char prev[AUDIT_HASH_LEN], hash[AUDIT_HASH_LEN];
+	int rc;
+
+	memset(prev, 0, sizeof(prev));
+	stmt = store_prepare(st, "SELECT hash FROM audit ORDER BY rev DESC "
+	    "LIMIT 1", cause);
+	if (stmt == NULL)
+		return -1;
+	if (sqlite3_step(stmt) == SQLITE_ROW &&
+	    sqlite3_column_bytes(stmt, 0) == AUDIT_HASH_LEN)
+		memcpy(prev, sqlite3_column_blob(stmt, 0), AUDIT_HASH_LEN);
+	sqlite3_finalize(stmt);
+	audit_hash(prev, r, hash);
+	stmt = store_prepare(st, "INSERT INTO audit (rev, time, principal, "
+	    "action, kind, id, summary, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+	    cause);
+	if (stmt == NULL)
+		return -1;
+	sqlite3_bind_int64(stmt, 1, (sqlite3_int64)r->rev);
+	sqlite3_bind_int64(stmt, 2, r->time);
+	sqlite3_bind_text(stmt, 3, r->principal, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 4, r->action, -1, SQLITE_STATIC);
+	sqlite3_bind_int(stmt, 5, r->kind);
+	sqlite3_bind_text(stmt, 6, r->id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 7, r->summary, -1, SQLITE_STATIC);
+	sqlite3_bind_blob(stmt, 8, hash, AUDIT_HASH_LEN, SQLITE_STATIC);
+	rc = sqlite3_step(stmt);
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_DONE)
+		return store_fail(st, cause, "writing the audit log");
+	return 0;
+}
+
+/*
+ * Calls fn for each audit record with rev > since, in rev order, at most
+ * limit (0: all) of them; fn returns 0 to go on, 1 to stop.  *more: rows
+ * were left.
+ */
+int
+store_audit_each(struct store *st, uint64_t since, size_t limit,
+    int (*fn)(const struct audit_record *, const unsigned char *, void *),
+    void *arg, int *more, char **cause)
+{
+	sqlite3_stmt *stmt;
+	struct audit_record r;
+	size_t n = 0;
+	int rc;
+
+	*more = 0;
+	stmt = store_prepare(st, "SELECT rev, time, principal, action, kind, "
+	    "id, summary, hash FROM audit WHERE rev > ? ORDER BY rev", cause);
+	if (stmt == NULL)
+		return -1;
+	sqlite3_bind_int64(stmt, 1, (sqlite3_int64)since);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		if (limit != 0 && n == limit) {
+			*more = 1;
+			break;
+		}
+		r.rev = (uint64_t)sqlite3_column_int64(stmt, 0);
+		r.time = sqlite3_column_int64(stmt, 1);
+		r.principal = (const char *)sqlite3_column_text(stmt, 2);
+		r.action = (const char *)sqlite3_column_text(stmt, 3);
+		r.kind = sqlite3_column_int(stmt, 4);
+		r.id = (const char *)sqlite3_column_text(stmt, 5);
+		r.summary = (const char *)sqlite3_column_text(stmt, 6);
+		n++;
+		if (fn(&r, sqlite3_column_bytes(stmt, 7) == AUDIT_HASH_LEN ?
+		    sqlite3_column_blob(stmt, 7) : NULL, arg) != 0) {
+			rc = SQLITE_DONE;
+			break;
+		}
+	}
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return store_fail(st, cause, "reading the audit log");
+	return 0;
 }

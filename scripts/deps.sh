@@ -32,7 +32,8 @@ for pair in \
 	pkg-config:pkg-config \
 	protoc-c:protobuf-c-compiler \
 	bats:bats \
-	openssl:openssl
+	openssl:openssl \
+	sqlite3:sqlite3
 do
 	cmd=${pair%%:*}
 	pkg=${pair#*:}

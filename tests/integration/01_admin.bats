@@ -212,7 +212,7 @@ teardown() {
 @test "samen exit codes: usage 64, configuration 78, unreachable 69" {
 	run "$SAMEN" frobnicate
 	[ "$status" -eq 64 ]
-	[[ "$output" == *"unknown command 'frobnicate'; commands: setup status stats help"* ]]
+	[[ "$output" == *"unknown command 'frobnicate'; commands: setup status sync watch agenda priorities audit stats help"* ]]
 	run "$SAMEN" status --bogus extra
 	[ "$status" -eq 64 ]
 	run "$SAMEN" --config "$T/none/client.conf" status
@@ -234,7 +234,7 @@ teardown() {
 }
 
 @test "every command has --help" {
-	for c in setup status stats help; do
+	for c in setup status sync watch agenda priorities audit stats help; do
 		run "$SAMEN" "$c" --help
 		[ "$status" -eq 0 ]
 		[[ "$output" == "usage: samen $c"* ]]

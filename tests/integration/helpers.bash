@@ -54,15 +54,21 @@ issue() {
 	    >/dev/null
 }
 
-# Starts samend in the background and waits (at most 10 s) for its port.
+# Starts samend in the background and waits (at most 10 s) for its port,
+# reading only what this start logs.
 start_samend() {
+	local skip i
+	touch "$T/samend.log"
+	skip=$(wc -l <"$T/samend.log")
 	"$SAMEND" -d -c "$T/samend.conf" >>"$T/samend.log" 2>&1 &
 	echo $! >"$T/samend.pid"
-	local i
+	PORT=
 	for i in $(seq 1 200); do
-		PORT=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' \
-		    "$T/samend.log" | tail -n 1)
-		[ -n "$PORT" ] && grep -q "serving region" "$T/samend.log" && break
+		if tail -n "+$((skip + 1))" "$T/samend.log" | grep -q "serving region"; then
+			PORT=$(tail -n "+$((skip + 1))" "$T/samend.log" |
+			    sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p')
+			break
+		fi
 		kill -0 "$(cat "$T/samend.pid")" 2>/dev/null || break
 		sleep 0.05
 	done
@@ -71,6 +77,8 @@ start_samend() {
 		cat "$T/samend.log"
 		return 1
 	}
+	# A restart keeps the port, so clients and their mirrors stay valid.
+	sed -i "s/^listen = 127\.0\.0\.1:0$/listen = 127.0.0.1:$PORT/" "$T/samend.conf"
 	export PORT
 }
 

@@ -17,11 +17,15 @@
  *	nohello		stats before hello
  *	hold FILE	hello, waits (at most 20 s) for FILE to exist, then
  *			hello again on the same connection
+ *	stall FILE	hello, watch from rev 0, then reads nothing until FILE exists (at most 60 s),
+ *			then reads until the server closes
  *
  * Prints one line per response ("response ID CODE message") and "closed"
  * when the server closes the connection, "open" when it is still open
  * after the wait.  Exit 0 unless the probe itself failed.
  */
+#include <sys/socket.h>
+
 #include <arpa/inet.h>
 #include <poll.h>
 #include <signal.h>
@@ -273,6 +277,41 @@ main(int argc, char **argv)
 			poll(NULL, 0, 100);
 		send_hello(2);
 		read_one();
+	} else if (strcmp(mode, "stall") == 0 && argc == 7) {
+		Samen__V1__Request req = SAMEN__V1__REQUEST__INIT;
+		Samen__V1__WatchRequest w = SAMEN__V1__WATCH_REQUEST__INIT;
+		send_hello(1);
+		read_one();
+		req.body_case = SAMEN__V1__REQUEST__BODY_WATCH;
+		req.watch = &w;
+		send_request(2, &req);
+		read_one();
+		for (i = 0; i < 600 && access(argv[6], F_OK) != 0; i++)
+			poll(NULL, 0, 100);
+		/* Skip the events; print the responses and the close. */
+		for (;;) {
+			Samen__V1__Frame *fr;
+			char rb[16384], *why = NULL;
+			ssize_t n;
+
+			while (frame_cut(inbuf, 1 << 30, &fr, NULL) == FRAME_OK) {
+				if (fr->body_case ==
+				    SAMEN__V1__FRAME__BODY_RESPONSE &&
+				    fr->response->status != NULL)
+					printf("response %llu %s %s\n",
+					    (unsigned long long)fr->id,
+					    codes[fr->response->status->code %
+					    11], fr->response->status->message);
+				frame_free(fr);
+			}
+			n = tls_client_read(tc, rb, sizeof(rb), &why);
+			if (n <= 0) {
+				printf("closed\n");
+				free(why);
+				break;
+			}
+			evbuffer_add(inbuf, rb, (size_t)n);
+		}
 	} else {
 		fprintf(stderr, "wireprobe: unknown mode %s\n", mode);
 		return 64;

@@ -1,0 +1,333 @@
+/*
+ * Validation of every field of an entity before anything is stored:
+ * real dates, known enum values, ids that exist, valid UTF-8 within the
+ * configured lengths.  A refusal names the field.
+ */
+#include <sys/stat.h>
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "date.h"
+#include "samend.h"
+#include "xmalloc.h"
+
+/* True for well-formed UTF-8 without control characters but tab/newline. */
+int
+validate_utf8(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	unsigned int cp;
+	int n, i;
+
+	while (*p != '\0') {
+		if (*p < 0x80) {
+			if ((*p < 0x20 && *p != '\t' && *p != '\n') ||
+			    *p == 0x7f)
+				return 0;
+			p++;
+			continue;
+		}
+		if ((*p & 0xe0) == 0xc0) {
+			n = 1;
+			cp = *p & 0x1f;
+		} else if ((*p & 0xf0) == 0xe0) {
+			n = 2;
+			cp = *p & 0x0f;
+		} else if ((*p & 0xf8) == 0xf0) {
+			n = 3;
+			cp = *p & 0x07;
+		} else
+			return 0;
+		for (i = 1; i <= n; i++) {
+			if ((p[i] & 0xc0) != 0x80)
+				return 0;
+			cp = (cp << 6) | (p[i] & 0x3f);
+		}
+		/* Overlong forms, surrogates, beyond U+10FFFF. */
+		if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) ||
+		    (n == 3 && cp < 0x10000) || cp > 0x10ffff ||
+		    (cp >= 0xd800 && cp <= 0xdfff))
+			return 0;
+		p += n + 1;
+	}
+	return 1;
+}
+
+/* Sets *cause and returns -1. */
+static int
+validate_fail(char **cause, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static int
+validate_fail(char **cause, const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+
+	va_start(ap, fmt);
+	if (vasprintf(&s, fmt, ap) == -1)
+		fatal("vasprintf");
+	va_end(ap);
+	*cause = s;
+	return -1;
+}
+
+/* A text field: valid UTF-8, at most max bytes, present when required. */
+static int
+validate_text(const char *field, const char *s, long long max, int required,
+    char **cause)
+{
+	if (required && *s == '\0')
+		return validate_fail(cause, "%s is required", field);
+	if ((long long)strlen(s) > max)
+		return validate_fail(cause, "%s is %zu bytes; at most %lld are "
+		    "allowed", field, strlen(s), max);
+	if (!validate_utf8(s))
+		return validate_fail(cause, "%s is not valid UTF-8 text", field);
+	return 0;
+}
+
+/* A date field: YYYY-MM-DD of a real date, or empty when optional. */
+static int
+validate_date(const char *field, const char *s, int required, char **cause)
+{
+	struct date d;
+
+	if (*s == '\0' && !required)
+		return 0;
+	if (date_parse(s, &d) == -1)
+		return validate_fail(cause, "%s '%s' is not a date (YYYY-MM-DD)",
+		    field, s);
+	return 0;
+}
+
+/* True when an entity of that kind and id exists. */
+static int
+validate_exists(struct server *srv, Samen__V1__Kind kind, const char *id,
+    char **cause)
+{
+	Samen__V1__Entity *e;
+
+	e = store_get(srv->store, kind, id, cause);
+	if (e == NULL)
+		return 0;
+	samen__v1__entity__free_unpacked(e, NULL);
+	return 1;
+}
+
+/* A municipality reference: empty when optional, else an existing one. */
+static int
+validate_muni(struct server *srv, const char *field, const char *id,
+    int required, char **cause)
+{
+	if (*id == '\0' && !required)
+		return 0;
+	if (*id == '\0')
+		return validate_fail(cause, "%s is required", field);
+	if (!validate_exists(srv, SAMEN__V1__KIND__MUNICIPALITY, id, cause)) {
+		if (*cause != NULL)
+			return -1;
+		return validate_fail(cause, "%s '%s' is not a municipality of "
+		    "this region", field, id);
+	}
+	return 0;
+}
+
+/* An AgendaItem id: A followed by a number. */
+static int
+validate_item_id(const char *id)
+{
+	size_t i;
+
+	if (id[0] != 'A' || id[1] == '\0' || id[1] == '0' || strlen(id) > 12)
+		return 0;
+	for (i = 1; id[i] != '\0'; i++) {
+		if (id[i] < '0' || id[i] > '9')
+			return 0;
+	}
+	return 1;
+}
+
+static int
+validate_region(struct server *srv, Samen__V1__Entity *e, char **cause)
+{
+	Samen__V1__Region *r = e->region;
+	struct stat sb;
+	char *zone;
+	size_t i;
+	int ok;
+
+	if (strcmp(e->id, "region") != 0)
+		return validate_fail(cause, "the region's id is 'region'");
+	if (validate_text("name", r->name, srv->cfg->max_title, 1, cause) ||
+	    validate_date("election_date", r->election_date, 1, cause) ||
+	    validate_date("installation_date", r->installation_date, 1,
+	    cause))
+		return -1;
+	if (strcmp(r->installation_date, r->election_date) <= 0)
+		return validate_fail(cause, "installation_date must come after "
+		    "election_date");
+	if (*r->time_zone == '\0' || strstr(r->time_zone, "..") != NULL ||
+	    r->time_zone[0] == '/' || !validate_utf8(r->time_zone))
+		return validate_fail(cause, "time_zone '%s' is not an IANA "
+		    "time zone", r->time_zone);
+	xasprintf(&zone, "/usr/share/zoneinfo/%s", r->time_zone);
+	ok = stat(zone, &sb) == 0 && S_ISREG(sb.st_mode);
+	free(zone);
+	if (!ok)
+		return validate_fail(cause, "time_zone '%s' is not an IANA "
+		    "time zone", r->time_zone);
+	for (i = 0; i < r->n_blackouts; i++) {
+		Samen__V1__Blackout *b = r->blackouts[i];
+
+		if (validate_date("blackout start", b->start, 1, cause) ||
+		    validate_date("blackout end", b->end, 1, cause) ||
+		    validate_text("blackout reason", b->reason,
+		    srv->cfg->max_title, 0, cause))
+			return -1;
+		if (strcmp(b->end, b->start) < 0)
+			return validate_fail(cause, "blackout %s ends before "
+			    "it starts", b->start);
+	}
+	return 0;
+}
+
+static int
+validate_municipality(struct server *srv, Samen__V1__Entity *e, char **cause)
+{
+	Samen__V1__Municipality *m = e->municipality;
+
+	if (!tls_valid_id(e->id) || strcmp(e->id, TLS_REGION_ORG) == 0)
+		return validate_fail(cause, "municipality id '%s' must be 1-32 "
+		    "of a-z, 0-9, '-', starting with a letter", e->id);
+	return validate_text("name", m->name, srv->cfg->max_title, 1, cause) ||
+	    validate_text("venue", m->venue, srv->cfg->max_text, 0, cause) ||
+	    validate_date("college_installed_date", m->college_installed_date,
+	    0, cause);
+}
+
+static int
+validate_agenda_item(struct server *srv, Samen__V1__Entity *e, char **cause)
+{
+	Samen__V1__AgendaItem *a = e->agenda_item;
+
+	if (*e->id != '\0' && !validate_item_id(e->id))
+		return validate_fail(cause, "agenda item id '%s' is not A<n>",
+		    e->id);
+	if (validate_text("title", a->title, srv->cfg->max_title, 1, cause) ||
+	    validate_text("description", a->description, srv->cfg->max_text,
+	    0, cause) ||
+	    validate_text("theme", a->theme, srv->cfg->max_title, 0, cause) ||
+	    validate_text("lead_portfolio_holder", a->lead_portfolio_holder,
+	    srv->cfg->max_title, 0, cause))
+		return -1;
+	if (a->phase != SAMEN__V1__AGENDA_ITEM__PHASE__BEFORE_ELECTION &&
+	    a->phase != SAMEN__V1__AGENDA_ITEM__PHASE__AFTER_ELECTION)
+		return validate_fail(cause, "phase must be BEFORE_ELECTION or "
+		    "AFTER_ELECTION");
+	if (a->status == SAMEN__V1__AGENDA_ITEM__STATE__STATE_UNSPECIFIED)
+		a->status = SAMEN__V1__AGENDA_ITEM__STATE__PROPOSED;
+	if (a->status < SAMEN__V1__AGENDA_ITEM__STATE__PROPOSED ||
+	    a->status > SAMEN__V1__AGENDA_ITEM__STATE__DROPPED)
+		return validate_fail(cause, "status %d is not a known status",
+		    (int)a->status);
+	if ((int)a->source < 0 ||
+	    a->source > SAMEN__V1__AGENDA_ITEM__SOURCE__EXPLORER)
+		return validate_fail(cause, "source %d is not a known source",
+		    (int)a->source);
+	return validate_muni(srv, "lead_municipality", a->lead_municipality, 0,
+	    cause) || validate_muni(srv, "proposed_by", a->proposed_by, 0,
+	    cause);
+}
+
+static int
+validate_decision(struct server *srv, Samen__V1__Entity *e, char **cause)
+{
+	Samen__V1__Decision *d = e->decision;
+	const char *slash = strchr(e->id, '/');
+	char *item;
+	int ok;
+
+	if (slash == NULL)
+		return validate_fail(cause, "decision id '%s' is not "
+		    "ITEM/MUNICIPALITY", e->id);
+	item = xstrndup(e->id, (size_t)(slash - e->id));
+	ok = validate_item_id(item) && validate_exists(srv,
+	    SAMEN__V1__KIND__AGENDA_ITEM, item, cause);
+	if (!ok && *cause == NULL)
+		validate_fail(cause, "decision %s: agenda item '%s' does not "
+		    "exist", e->id, item);
+	free(item);
+	if (!ok)
+		return -1;
+	if (validate_muni(srv, "decision municipality", slash + 1, 1, cause))
+		return -1;
+	if ((int)d->state < 0 || d->state > SAMEN__V1__DECISION__STATE__REJECTED)
+		return validate_fail(cause, "state %d is not a known decision "
+		    "state", (int)d->state);
+	return validate_date("meeting_date", d->meeting_date, 0, cause) ||
+	    validate_text("note", d->note, srv->cfg->max_text, 0, cause);
+}
+
+static int
+validate_ranking(struct server *srv, Samen__V1__Entity *e, char **cause)
+{
+	Samen__V1__Ranking *r = e->ranking;
+	size_t i, j;
+
+	if (validate_muni(srv, "ranking municipality", e->id, 1, cause))
+		return -1;
+	for (i = 0; i < r->n_item_ids; i++) {
+		if (!validate_item_id(r->item_ids[i]) ||
+		    !validate_exists(srv, SAMEN__V1__KIND__AGENDA_ITEM,
+		    r->item_ids[i], cause)) {
+			if (*cause != NULL)
+				return -1;
+			return validate_fail(cause, "item_ids: '%s' is not an "
+			    "agenda item", r->item_ids[i]);
+		}
+		for (j = 0; j < i; j++) {
+			if (strcmp(r->item_ids[i], r->item_ids[j]) == 0)
+				return validate_fail(cause, "item_ids: %s is "
+				    "ranked twice", r->item_ids[i]);
+		}
+	}
+	return 0;
+}
+
+/*
+ * Checks (and fills defaults of) an entity about to be stored.  0: fine;
+ * -1: *cause names the field and what is wrong (INVALID_ARGUMENT), or,
+ * rarely, a storage error.
+ */
+int
+validate_entity(struct server *srv, Samen__V1__Entity *e, char **cause)
+{
+	*cause = NULL;
+	if (strlen(e->id) > 64 || !validate_utf8(e->id))
+		return validate_fail(cause, "id is not a valid id");
+	/* The checks chain with ||: any non-zero is a refusal. */
+	switch (e->body_case) {
+	case SAMEN__V1__ENTITY__BODY_REGION:
+		return validate_region(srv, e, cause) ? -1 : 0;
+	case SAMEN__V1__ENTITY__BODY_MUNICIPALITY:
+		return validate_municipality(srv, e, cause) ? -1 : 0;
+	case SAMEN__V1__ENTITY__BODY_AGENDA_ITEM:
+		return validate_agenda_item(srv, e, cause) ? -1 : 0;
+	case SAMEN__V1__ENTITY__BODY_DECISION:
+		return validate_decision(srv, e, cause) ? -1 : 0;
+	case SAMEN__V1__ENTITY__BODY_RANKING:
+		return validate_ranking(srv, e, cause) ? -1 : 0;
+	case SAMEN__V1__ENTITY__BODY_MEETING:
+	case SAMEN__V1__ENTITY__BODY_AVAILABILITY:
+	case SAMEN__V1__ENTITY__BODY_DOSSIER:
+		return validate_fail(cause, "%s entities are not served by "
+		    "this version of samend", auth_kind_name(
+		    store_entity_kind(e)));
+	default:
+		break;
+	}
+	return validate_fail(cause, "the entity has no body (which kind?)");
+}

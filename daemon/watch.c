@@ -1,0 +1,139 @@
+/*
+ * watch: a backlog like sync, then an Event for every committed change,
+ * pushed to each watching connection.  Every watcher's queue is bounded
+ * ([limits] watch_buffer): one that falls behind is cut off with
+ * RESOURCE_EXHAUSTED, so a slow reader never slows anyone else.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <event2/buffer.h>
+
+#include "samend.h"
+#include "xmalloc.h"
+
+/* Appends one Event frame for change ch with the watch's frame id. */
+static void
+watch_append(struct evbuffer *out, uint64_t watch_id, Samen__V1__Change *ch)
+{
+	Samen__V1__Frame f = SAMEN__V1__FRAME__INIT;
+	Samen__V1__Event ev = SAMEN__V1__EVENT__INIT;
+
+	ev.change = ch;
+	f.id = watch_id;
+	f.body_case = SAMEN__V1__FRAME__BODY_EVENT;
+	f.event = &ev;
+	if (frame_append(out, &f, SIZE_MAX) == -1)
+		fatalx("watch: an event does not pack");
+}
+
+/* The words for a watcher cut off at rev. */
+static void
+watch_cut(struct conn *c, uint64_t rev)
+{
+	char msg[256];
+
+	snprintf(msg, sizeof(msg), "you fell too far behind the changes "
+	    "([limits] watch_buffer); sync from rev %llu and watch again",
+	    (unsigned long long)rev);
+	conn_watching(c, 0);
+	conn_fail(c, c->watch_id ? c->watch_id : 0,
+	    SAMEN__V1__STATUS__CODE__RESOURCE_EXHAUSTED, msg);
+}
+
+/*
+ * watch: answers with the current rev, then queues the backlog after
+ * since_rev as Events (behind the answer), and from then on every
+ * committed change.
+ */
+int
+watch_start(struct dispatch_ctx *ctx, const Samen__V1__Request *req,
+    Samen__V1__Response *resp)
+{
+	Samen__V1__WatchResponse *wr;
+	struct entity_page *pg;
+	uint64_t since = req->watch->since_rev, pass = 0, rev = 0;
+	size_t i, limit = (size_t)ctx->srv->cfg->sync_page;
+	int more = 1;
+
+	if (ctx->conn->state == CONN_WATCHING)
+		return dispatch_error(ctx,
+		    SAMEN__V1__STATUS__CODE__INVALID_ARGUMENT,
+		    "this connection is watching already; unwatch first");
+	if ((ctx->trailer = evbuffer_new()) == NULL)
+		fatalx("evbuffer_new");
+	while (more) {
+		if (entity_changes(ctx, since, pass, limit, &pg, &rev,
+		    &more) == -1)
+			return -1;
+		if (pass == 0)
+			pass = rev;
+		for (i = 0; i < pg->n; i++) {
+			watch_append(ctx->trailer, ctx->frame_id, pg->v[i]);
+			since = pg->v[i]->rev;
+		}
+		if (evbuffer_get_length(ctx->trailer) >
+		    (size_t)ctx->srv->cfg->watch_buffer) {
+			evbuffer_free(ctx->trailer);
+			ctx->trailer = NULL;
+			return dispatch_error(ctx,
+			    SAMEN__V1__STATUS__CODE__RESOURCE_EXHAUSTED,
+			    "the changes since rev %llu are too many to "
+			    "watch; sync first, then watch from the synced "
+			    "rev", (unsigned long long)req->watch->since_rev);
+		}
+	}
+	conn_watching(ctx->conn, ctx->frame_id);
+	wr = dispatch_alloc(ctx, sizeof(*wr));
+	samen__v1__watch_response__init(wr);
+	wr->rev = rev;
+	resp->body_case = SAMEN__V1__RESPONSE__BODY_WATCH;
+	resp->watch = wr;
+	return 0;
+}
+
+/* unwatch: no more events on this connection. */
+int
+watch_stop(struct dispatch_ctx *ctx, const Samen__V1__Request *req,
+    Samen__V1__Response *resp)
+{
+	Samen__V1__UnwatchResponse *ur;
+
+	(void)req;
+	conn_watching(ctx->conn, 0);
+	ur = dispatch_alloc(ctx, sizeof(*ur));
+	samen__v1__unwatch_response__init(ur);
+	resp->body_case = SAMEN__V1__RESPONSE__BODY_UNWATCH;
+	resp->unwatch = ur;
+	return 0;
+}
+
+/*
+ * After a commit: every change, in rev order, to every watcher.  A
+ * watcher whose queue passes the limit is cut off there.
+ */
+void
+watch_fanout(struct server *srv, Samen__V1__Change **changes, size_t n)
+{
+	struct conn *c, *next;
+	struct evbuffer *out;
+	size_t i;
+
+	if (n == 0)
+		return;
+	for (c = TAILQ_FIRST(&srv->conns); c != NULL; c = next) {
+		next = TAILQ_NEXT(c, entry);
+		if (c->state != CONN_WATCHING)
+			continue;
+		out = conn_output(c);
+		for (i = 0; i < n; i++) {
+			watch_append(out, c->watch_id, changes[i]);
+			if (evbuffer_get_length(out) >
+			    (size_t)srv->cfg->watch_buffer) {
+				watch_cut(c, i > 0 ? changes[i - 1]->rev :
+				    changes[0]->rev - 1);
+				break;
+			}
+		}
+	}
+}
