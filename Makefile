@@ -129,6 +129,16 @@ $(SAMEN): $(CLIENT_OBJS) $(COMMON_OBJS)
 $(WIREPROBE): $(call obj,$(TOOLS_SRCS)) $(COMMON_OBJS)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
+# The agenda benchmark (bench/README.md); never part of `make check`.
+BENCH := $(BUILD)/samen-bench
+
+$(BENCH): $(call obj,bench/samen-bench.c) $(COMMON_OBJS)
+	$(CC) $(ALL_LDFLAGS) -pthread -o $@ $^ $(PKG_LIBS)
+
+.PHONY: bench
+bench: all $(BENCH)
+	@BUILD=$(BUILD) bench/agenda.sh
+
 # Unit tests link the pure modules they test, plus cmocka.
 $(BUILD)/tests/unit/%: $(BUILD)/tests/unit/%.o $(COMMON_OBJS)
 	$(CC) $(ALL_LDFLAGS) -o $@ $(filter %.o,$^) $(PKG_LIBS) \

@@ -85,6 +85,61 @@ done
 say "Scripts get JSON"
 run "$SAMEN" --config "$DEMO/clients/publieksbalie/client.conf" --json status
 
+c() { local who=$1; shift; run "$SAMEN" --config "$DEMO/clients/$who/client.conf" "$@"; }
+
+say "The public desk watches the agenda while the town halls work"
+"$SAMEN" --config "$DEMO/clients/publieksbalie/client.conf" watch \
+    >"$DEMO/watch.out" 2>&1 &
+WATCH_PID=$!
+sleep 0.5
+
+say "Each town hall proposes items, before and after the election"
+c griffie-leiden agenda add --title "Regionale energiestrategie" \
+    --phase before --theme energie --lead leiden --source council
+c griffie-leiderdorp agenda add --title "Jeugdzorg: gezamenlijke inkoop" \
+    --phase before --theme sociaal --lead leiderdorp --source college
+c griffie-oegstgeest agenda add --title "Woningbouw langs de Oude Rijn" \
+    --phase after --theme wonen --lead oegstgeest --source explorer
+c griffie-voorschoten agenda add --title "Bereikbaarheid en fietsroutes" \
+    --phase after --theme mobiliteit --lead voorschoten \
+    --source management-team
+c griffie-zoeterwoude agenda add --title "Groen en recreatie rond Leiden" \
+    --phase before --theme groen --lead zoeterwoude --source council
+c publieksbalie agenda list
+
+say "Each municipality ranks its priorities; all weigh the same"
+c griffie-leiden agenda rank A1 A4 A3 A2 A5
+c griffie-leiderdorp agenda rank A2 A1 A5
+c griffie-oegstgeest agenda rank A3 A1 A4
+c griffie-voorschoten agenda rank A4 A1 A3 A2
+c griffie-zoeterwoude agenda rank A5 A1 A2
+c publieksbalie priorities
+
+say "Two councils decide separately on the energy strategy"
+c griffie-leiden agenda decide A1 --state adopted --date 2029-11-06 \
+    --note "Aangenomen met amendement over zon op daken"
+c griffie-leiderdorp agenda decide A1 --state rejected --date 2029-11-13
+c publieksbalie agenda show A1
+
+say "A stale edit: Leiden edits A1 from an old copy"
+rev=$("$SAMEN" --config "$DEMO/clients/griffie-leiden/client.conf" --json \
+    agenda show A1 | sed -n 's/^{"id":"A1","rev":\([0-9]*\).*/\1/p')
+c griffie-leiden agenda edit A1 --theme "energie en warmte"
+set +e
+c griffie-leiden agenda edit A1 --title "Energiestrategie 2030" \
+    --expected-rev "$rev"
+echo "(exit code $?: a conflict; nothing was stored)"
+set -e
+
+say "What the public desk saw arrive"
+sleep 0.5
+kill "$WATCH_PID" 2>/dev/null || true
+wait "$WATCH_PID" 2>/dev/null || true
+cat "$DEMO/watch.out"
+
+say "The secretariat checks the audit log's hash chain"
+c secretariaat audit verify
+
 say "A revoked certificate no longer gets in"
 run "$SAMEND" -c "$DEMO/samend.conf" pki revoke --name griffie-zoeterwoude
 kill -HUP "$(cat "$DEMO/samend.pid")"
@@ -105,7 +160,8 @@ if [ -n "${DEMO_KEEP:-}" ]; then
 	cat <<MSG
 samend keeps running (pid $(cat "$DEMO/samend.pid")) on 127.0.0.1:$PORT. Talk to it as any town hall:
 
-  $BUILD/samen --config demo/clients/griffie-leiden/client.conf status
+  $BUILD/samen --config demo/clients/griffie-leiden/client.conf agenda list
+  $BUILD/samen --config demo/clients/publieksbalie/client.conf priorities
   $BUILD/samen --config demo/clients/secretariaat/client.conf --json status
 
 Its log is demo/samend.log. Stop it with: kill \$(cat demo/samend.pid)
