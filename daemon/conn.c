@@ -88,6 +88,11 @@ conn_accept(struct server *srv, int fd, const struct sockaddr *sa, int len)
 	c->state = CONN_HANDSHAKE;
 	conn_peerstr(sa, c->peer, sizeof(c->peer));
 	evutil_make_socket_nonblocking(fd);
+	{
+		int on = 1;
+
+		setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &on, sizeof(on));
+	}
 	/*
 	 * The connection owns fd and ssl itself (no BEV_OPT_CLOSE_ON_FREE),
 	 * so that conn_lost() can send close_notify, or linger after a
@@ -307,9 +312,14 @@ conn_watching(struct conn *c, uint64_t watch_id)
 		    sizeof(sndbuf)) == -1)
 			log_warn("%s: SO_SNDBUF", c->peer);
 		conn_set_state(c, CONN_WATCHING);
-	}
-	else if (watch_id == 0 && c->state == CONN_WATCHING)
+		/* A watcher is quiet by nature: no idle timeout; TCP
+		 * keepalive finds one that vanished. */
+		conn_arm(c, 0);
+	} else if (watch_id == 0 && c->state == CONN_WATCHING) {
 		conn_set_state(c, CONN_READY);
+		conn_arm(c, c->srv->cfg->idle_timeout);
+		return;
+	}
 }
 
 /*
@@ -326,7 +336,8 @@ conn_read_cb(struct bufferevent *bev, void *arg)
 	uint32_t len = 0;
 	char msg[160];
 
-	conn_arm(c, c->srv->cfg->idle_timeout);
+	if (c->state == CONN_READY)
+		conn_arm(c, c->srv->cfg->idle_timeout);
 	/* A connection with a write awaiting its commit reads no further. */
 	while ((c->state == CONN_READY || c->state == CONN_WATCHING) &&
 	    c->pending == 0) {

@@ -105,3 +105,19 @@ others_unaffected() {
 	[[ "${lines[3]}" == "stats connections=2 requests="* ]]
 	others_unaffected
 }
+
+@test "a watcher is not cut by the idle timeout" {
+	as secretariat --json watch >"$T/watch.out" 2>&1 &
+	w=$!
+	sleep 3.5
+	as clerk-leiden agenda add --title "Na de stilte" --phase before >/dev/null
+	for i in $(seq 1 50); do
+		grep -q '"title":"Na de stilte"' "$T/watch.out" && break
+		sleep 0.1
+	done
+	kill "$w"
+	wait "$w" || true
+	grep -q '"title":"Na de stilte"' "$T/watch.out"
+	run grep -c "secretariat (region, admin) disconnected: idle timeout" "$T/samend.log"
+	[ "$output" = 0 ]
+}
