@@ -2,8 +2,10 @@
 # The shared agenda's benchmark: a throw-away Leiden region under a mktemp
 # directory, samend on 127.0.0.1 (port picked by the kernel), then
 #
-#	seed N items, full sync, 10 edits and the delta sync after them,
-#	ROUNDS x (8 durable writers for S seconds, SQLite reference S s)
+#	on the empty region: 8 durable writers for S seconds, then the
+#	    SQLite reference for S seconds;
+#	seed N items, full sync, 10 edits and the delta sync after them;
+#	ROUNDS x (the writers, then the reference)
 #
 # and a table of the figures, with the write rate as a ratio against
 # plain SQLite (WAL, synchronous=FULL, one row per transaction) measured
@@ -14,7 +16,8 @@
 #	BUILD=build/default bench/agenda.sh
 #
 # Knobs (environment): BENCH_ITEMS (10000), BENCH_CLIENTS (8),
-# BENCH_SECONDS (10), BENCH_ROUNDS (2), BENCH_TMPDIR (${TMPDIR:-/tmp}).
+# BENCH_SECONDS (10), BENCH_ROUNDS (2), BENCH_EMPTY_ROUND (1: one round
+# on the empty region first; 0: none), BENCH_TMPDIR (${TMPDIR:-/tmp}).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -25,6 +28,7 @@ ITEMS=${BENCH_ITEMS:-10000}
 CLIENTS=${BENCH_CLIENTS:-8}
 SECONDS_=${BENCH_SECONDS:-10}
 ROUNDS=${BENCH_ROUNDS:-2}
+EMPTY_ROUND=${BENCH_EMPTY_ROUND:-1}
 EDITS=10
 MEMBERS="leiden=Leiden leiderdorp=Leiderdorp oegstgeest=Oegstgeest voorschoten=Voorschoten zoeterwoude=Zoeterwoude"
 
@@ -42,11 +46,11 @@ stop_samend() {
 	STOPPED="not running"
 	[ -n "$PID" ] || return 0
 	if kill -TERM "$PID" 2>/dev/null; then
-		STOPPED="exited after SIGTERM"
 		for i in $(seq 1 100); do
 			kill -0 "$PID" 2>/dev/null || break
 			sleep 0.1
 		done
+		STOPPED="exited within $(((i + 9) / 10)) s of SIGTERM"
 		if kill -0 "$PID" 2>/dev/null; then
 			kill -KILL "$PID" 2>/dev/null || true
 			STOPPED="did not exit within 10 s of SIGTERM; killed"
@@ -150,6 +154,29 @@ sleep 0.5
 mark=$(wc -l <"$T/samend.log")
 echo "samend pid $PID on 127.0.0.1:$PORT"
 
+# One round: the writers, then at once the SQLite reference, on the same
+# disk; the figures go to the arrays under the label.
+labels=()
+w_rate=()
+w_count=()
+w_lat=()
+s_rate=()
+round() {
+	labels+=("$1")
+	bench member writers "$CLIENTS" "$SECONDS_"
+	w_rate+=("$(field writes/s)")
+	w_count+=("$(field writes)")
+	w_lat+=("$(echo "$OUT" | sed -n 's/.*slowest write \([0-9.]*\) ms.*/\1/p')")
+	OUT=$("$BENCH" sqlite-ref "$T/ref.db" "$SECONDS_" 2>"$T/bench.err") ||
+	    fail "samen-bench sqlite-ref: $(cat "$T/bench.err")"
+	echo "$OUT" | sed 's/^/  /'
+	s_rate+=("$(field rows/s)")
+	rm -f "$T/ref.db" "$T/ref.db-wal" "$T/ref.db-shm"
+}
+
+# First on the empty region: group commit alone, before the data grows.
+[ "$EMPTY_ROUND" = 0 ] || round "empty region"
+
 # Seed, full sync, 10 edits, delta sync.
 bench admin seed "$ITEMS"
 seed_s=$(field seconds)
@@ -164,21 +191,9 @@ delta_changes=$(field changes)
 delta_bytes=$(field bytes)
 delta_s=$(field seconds)
 
-# Writers and the reference, one right after the other, alternated.
-w_rate=()
-s_rate=()
-w_count=()
-w_lat=()
+# Then with the items in place, alternated.
 for r in $(seq 1 "$ROUNDS"); do
-	bench member writers "$CLIENTS" "$SECONDS_"
-	w_rate+=("$(field writes/s)")
-	w_count+=("$(field writes)")
-	w_lat+=("$(echo "$OUT" | sed -n 's/.*slowest write \([0-9.]*\) ms.*/\1/p')")
-	OUT=$("$BENCH" sqlite-ref "$T/ref-$r.db" "$SECONDS_" 2>"$T/bench.err") ||
-	    fail "samen-bench sqlite-ref: $(cat "$T/bench.err")"
-	echo "$OUT" | sed 's/^/  /'
-	s_rate+=("$(field rows/s)")
-	rm -f "$T/ref-$r.db" "$T/ref-$r.db-wal" "$T/ref-$r.db-shm"
+	round "$ITEMS items, round $r"
 done
 
 kill -0 "$PID" 2>/dev/null || fail "samend died during the run"
@@ -187,34 +202,43 @@ warned=$(tail -n "+$((mark + 1))" "$T/samend.log" | grep -c . || true)
 stop_samend
 fs=$(df -PT "$T" 2>/dev/null | awk 'NR == 2 { print $2 " on " $7 }')
 
-expect_changes=$((ITEMS * 6 + 6))
+# The region, 5 municipalities; each item with its 5 decisions (the
+# empty round's writers made one item each).
+expect_changes=$(((ITEMS + (EMPTY_ROUND != 0 ? CLIENTS : 0)) * 6 + 6))
 
 echo
 echo "samen agenda benchmark, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) CPUs," \
     "$(uname -sr), scratch on ${fs:-?}"
 echo
-printf '| %-58s | %s\n' "figure" "value"
-printf '| %-58s | %s\n' "----------------------------------------------------------" "-----"
-printf '| %-58s | %s\n' "seed $ITEMS items (64 puts in flight, 1 admin connection)" \
+printf '| %-62s | %s\n' "figure" "value"
+printf '| %-62s | %s\n' "--------------------------------------------------------------" "-----"
+printf '| %-62s | %s\n' "seed $ITEMS items (64 puts in flight, 1 admin connection)" \
     "$seed_s s = $(calc "$ITEMS / $seed_s" %.0f) items/s"
-printf '| %-58s | %s\n' "full sync from rev 0" \
+printf '| %-62s | %s\n' "full sync from rev 0" \
     "$full_changes changes, $full_bytes bytes, $full_s s"
-printf '| %-58s | %s\n' "full sync bytes per item (item + its 5 decisions)" \
+printf '| %-62s | %s\n' "full sync bytes per item (item + its 5 decisions)" \
     "$(calc "$full_bytes / $ITEMS" %.1f) bytes"
-printf '| %-58s | %s\n' "full sync bytes per change" \
+printf '| %-62s | %s\n' "full sync bytes per change" \
     "$(calc "$full_bytes / $full_changes" %.1f) bytes"
-printf '| %-58s | %s\n' "delta sync of $EDITS edited items" \
+printf '| %-62s | %s\n' "delta sync of $EDITS edited items" \
     "$delta_changes changes, $delta_bytes bytes, $(calc "$delta_s * 1000" %.2f) ms"
-for r in $(seq 1 "$ROUNDS"); do
-	i=$((r - 1))
-	printf '| %-58s | %s\n' "round $r: samen durable writes/s ($CLIENTS clients)" \
+for i in "${!labels[@]}"; do
+	printf '| %-62s | %s\n' "${labels[$i]}: samen durable writes/s ($CLIENTS clients)" \
 	    "${w_rate[$i]} (${w_count[$i]} writes; slowest ${w_lat[$i]} ms)"
-	printf '| %-58s | %s\n' "round $r: SQLite WAL FULL one-row transactions/s" \
+	printf '| %-62s | %s\n' "${labels[$i]}: SQLite WAL FULL one-row transactions/s" \
 	    "${s_rate[$i]}"
-	printf '| %-58s | %s\n' "round $r: RATIO samen writes/s / SQLite rows/s" \
+	printf '| %-62s | %s\n' "${labels[$i]}: RATIO samen writes/s / SQLite rows/s" \
 	    "$(calc "${w_rate[$i]} / ${s_rate[$i]}") x"
 done
 echo
+for i in "${!labels[@]}"; do
+	echo "RATIO (${labels[$i]}): samen $CLIENTS-client durable" \
+	    "writes/s = $(calc "${w_rate[$i]} / ${s_rate[$i]}") x SQLite FULL one-row transactions/s"
+	if awk "BEGIN { exit !(${w_rate[$i]} < ${s_rate[$i]}) }"; then
+		echo "NOTE: below 1 (${labels[$i]}): group commit does not pay off" \
+		    "here; see bench/README.md"
+	fi
+done
 echo "samend: $warned line(s) logged at warn level during the run; $STOPPED"
 [ "$full_changes" -eq "$expect_changes" ] ||
     echo "NOTE: full sync returned $full_changes changes, $expect_changes expected"

@@ -842,11 +842,13 @@ bench_usage(void)
 	exit(64);
 }
 
+/* Parses the target and runs one subcommand; its exit code. */
 int
 main(int argc, char **argv)
 {
 	struct bench_target t;
 	const char *cmd, *colon;
+	int rv = 64;
 
 	log_init("samen-bench", LOG_LEVEL_WARN);
 	signal(SIGPIPE, SIG_IGN);
@@ -868,18 +870,21 @@ main(int argc, char **argv)
 	cmd = argv[5];
 
 	if (strcmp(cmd, "seed") == 0 && argc == 7)
-		return bench_seed(&t, bench_number(argv[6], "N", 1, SEED_MAX));
-	if (strcmp(cmd, "fullsync") == 0 && argc == 6)
-		return bench_sync(&t, "fullsync", 0);
-	if (strcmp(cmd, "delta") == 0 && argc == 7)
-		return bench_sync(&t, "delta", (uint64_t)bench_number(argv[6],
+		rv = bench_seed(&t, bench_number(argv[6], "N", 1, SEED_MAX));
+	else if (strcmp(cmd, "fullsync") == 0 && argc == 6)
+		rv = bench_sync(&t, "fullsync", 0);
+	else if (strcmp(cmd, "delta") == 0 && argc == 7)
+		rv = bench_sync(&t, "delta", (uint64_t)bench_number(argv[6],
 		    "SINCE", 0, INT64_MAX));
-	if (strcmp(cmd, "edit") == 0 && argc == 7)
-		return bench_edit(&t, bench_number(argv[6], "N", 1, EDIT_MAX));
-	if (strcmp(cmd, "writers") == 0 && argc == 8)
-		return bench_writers(&t,
+	else if (strcmp(cmd, "edit") == 0 && argc == 7)
+		rv = bench_edit(&t, bench_number(argv[6], "N", 1, EDIT_MAX));
+	else if (strcmp(cmd, "writers") == 0 && argc == 8)
+		rv = bench_writers(&t,
 		    (int)bench_number(argv[6], "C", 1, WRITERS_MAX),
 		    (int)bench_number(argv[7], "D", 1, DURATION_MAX));
-	bench_usage();
-	return 64;
+	else
+		bench_usage();
+	free(t.host);
+	free(t.port);
+	return rv;
 }

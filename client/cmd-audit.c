@@ -99,7 +99,8 @@ audit_list(struct client *c, int argc, char **argv)
 	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (ch) {
 		case 's':
-			if (client_parse_number(optarg, INT64_MAX, &since) == -1)
+			if (client_parse_number(optarg, INT64_MAX,
+			    &since) == -1)
 				return client_usage_error(cmd, "--since needs "
 				    "a rev (a number), not '%s'", optarg);
 			break;
@@ -183,7 +184,8 @@ static int
 audit_verify(struct client *c, int argc, char **argv)
 {
 	Samen__V1__Request req = SAMEN__V1__REQUEST__INIT;
-	Samen__V1__AuditVerifyRequest vr = SAMEN__V1__AUDIT_VERIFY_REQUEST__INIT;
+	Samen__V1__AuditVerifyRequest vr =
+	    SAMEN__V1__AUDIT_VERIFY_REQUEST__INIT;
 	Samen__V1__Response *resp;
 	Samen__V1__AuditVerifyResponse *v;
 	int rv;

@@ -90,7 +90,8 @@ priorities_local(struct mirror *m, Samen__V1__PrioritiesResponse **out,
 		row->item_id = xstrdup(rows[i].item);
 		for (j = 0; j < nall; j++) {
 			if (strcmp(all[j]->id, rows[i].item) == 0)
-				row->title = xstrdup(all[j]->agenda_item->title);
+				row->title = xstrdup(
+				    all[j]->agenda_item->title);
 		}
 		row->points = rows[i].points;
 		row->rank = rows[i].rank;

@@ -131,12 +131,14 @@ sync_print_change(struct client *c, const Samen__V1__Change *ch)
 }
 
 /*
- * Handles a Response frame carrying the watch's id.  0: the watch is
- * running (*started set); otherwise the exit code, printed.
+ * Handles a Response frame carrying the watch's id: the first answers
+ * the watch, a later one ends it (RESOURCE_EXHAUSTED: cut off for falling
+ * behind).  0: the watch runs (*started set); otherwise the exit code,
+ * printed.
  */
 static int
 sync_watch_response(struct client *c, const Samen__V1__Response *r,
-    int *started, uint64_t last, int follow)
+    int *started, uint64_t last, int follow, int have_since)
 {
 	const Samen__V1__Status *st = r->status;
 	int rv;
@@ -153,6 +155,13 @@ sync_watch_response(struct client *c, const Samen__V1__Response *r,
 			    (unsigned long long)r->watch->rev :
 			    (unsigned long long)last);
 		return 0;
+	}
+	if (st->code == SAMEN__V1__STATUS__CODE__RESOURCE_EXHAUSTED &&
+	    !*started) {
+		/* The backlog asked for is too long to stream. */
+		return out_error(c, EXIT_UNAVAIL, "%s%s", *st->message ?
+		    st->message : "the server refused this watch", have_since ?
+		    "; without --since, watch syncs the local copy first" : "");
 	}
 	if (st->code == SAMEN__V1__STATUS__CODE__RESOURCE_EXHAUSTED) {
 		if (follow)
@@ -200,7 +209,8 @@ cmd_watch(struct client *c, int argc, char **argv)
 	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (ch) {
 		case 's':
-			if (client_parse_number(optarg, INT64_MAX, &since) == -1)
+			if (client_parse_number(optarg, INT64_MAX,
+			    &since) == -1)
 				return client_usage_error(cmd, "--since needs "
 				    "a rev (a number), not '%s'", optarg);
 			have_since = 1;
@@ -274,7 +284,7 @@ cmd_watch(struct client *c, int argc, char **argv)
 		}
 		if (f->body_case == SAMEN__V1__FRAME__BODY_RESPONSE) {
 			rv = sync_watch_response(c, f->response, &started,
-			    last, follow);
+			    last, follow, have_since);
 			frame_free(f);
 			if (rv != 0)
 				break;

@@ -144,7 +144,8 @@ entity_parse_word(enum entity_enum e, const char *word, int *value)
 	const char *a, *b;
 
 	for (w = entity_table(e); w->word != NULL; w++) {
-		for (a = word, b = w->word; *a != '\0' && *b != '\0'; a++, b++) {
+		for (a = word, b = w->word; *a != '\0' && *b != '\0';
+		    a++, b++) {
 			if (tolower((unsigned char)*a) != *b &&
 			    !(*a == '_' && *b == '-'))
 				break;

@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <sqlite3.h>
 
@@ -30,9 +31,10 @@
 struct mirror {
 	sqlite3		*db;
 	char		*path;
-	uint64_t	 rev;		/* the daemon's rev this copy is current to */
-	int64_t		 synced_at;	/* UTC seconds of the last whole sync; 0: never */
+	uint64_t	 rev;		/* the daemon's rev the copy is at */
+	int64_t		 synced_at;	/* last whole sync, UTC; 0: never */
 	int		 resynced;	/* the last sync started again from 0 */
+	int		 damaged;	/* the file is not a (sound) database */
 	sqlite3_stmt	*put;
 	sqlite3_stmt	*del;
 };
@@ -115,15 +117,26 @@ static int
 mirror_schema_check(struct mirror *m, char **cause)
 {
 	sqlite3_stmt *st;
-	int version = 0;
+	int version = 0, rc;
 	char *sql;
 
 	if (sqlite3_prepare_v2(m->db, "PRAGMA user_version", -1, &st,
 	    NULL) != SQLITE_OK)
 		return mirror_fail(m, "read", cause);
-	if (sqlite3_step(st) == SQLITE_ROW)
+	switch (sqlite3_step(st)) {
+	case SQLITE_ROW:
 		version = sqlite3_column_int(st, 0);
+		break;
+	case SQLITE_NOTADB:
+	case SQLITE_CORRUPT:
+		m->damaged = 1;
+		break;
+	default:
+		break;
+	}
 	sqlite3_finalize(st);
+	if (m->damaged)
+		return mirror_fail(m, "read", cause);
 	if (version == MIRROR_SCHEMA)
 		return 0;
 	xasprintf(&sql, "BEGIN IMMEDIATE;"
@@ -134,6 +147,8 @@ mirror_schema_check(struct mirror *m, char **cause)
 	    "COMMIT;", mirror_schema, MIRROR_SCHEMA);
 	if (mirror_exec(m, sql, cause) == -1) {
 		free(sql);
+		rc = sqlite3_errcode(m->db);
+		m->damaged = rc == SQLITE_NOTADB || rc == SQLITE_CORRUPT;
 		sqlite3_exec(m->db, "ROLLBACK", NULL, NULL, NULL);
 		return -1;
 	}
@@ -214,13 +229,34 @@ mirror_path(struct client *c, char **cause)
 	return path;
 }
 
-/* Opens (creating) the mirror at path. 0 or -1 with *cause. */
+/* Removes a mirror file with its WAL and shared-memory files. */
+static void
+mirror_unlink(const char *path)
+{
+	char *p;
+
+	unlink(path);
+	xasprintf(&p, "%s-wal", path);
+	unlink(p);
+	free(p);
+	xasprintf(&p, "%s-shm", path);
+	unlink(p);
+	free(p);
+}
+
+/*
+ * Opens (creating) the mirror at path.  A file that is not a database,
+ * or a damaged one, is only a cache: it is removed and made anew.  0 or
+ * -1 with *cause.
+ */
 static int
 mirror_open_path(const char *path, struct mirror **mp, char **cause)
 {
-	struct mirror *m = xcalloc(1, sizeof(*m));
-	int mem = strcmp(path, ":memory:") == 0;
+	struct mirror *m;
+	int mem = strcmp(path, ":memory:") == 0, again = !mem, damaged;
 
+retry:
+	m = xcalloc(1, sizeof(*m));
 	m->path = xstrdup(path);
 	if (sqlite3_open_v2(path, &m->db, SQLITE_OPEN_READWRITE |
 	    SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
@@ -250,8 +286,18 @@ mirror_open_path(const char *path, struct mirror **mp, char **cause)
 	*mp = m;
 	return 0;
 fail:
+	damaged = m->damaged || (m->db != NULL &&
+	    (sqlite3_errcode(m->db) == SQLITE_NOTADB ||
+	    sqlite3_errcode(m->db) == SQLITE_CORRUPT));
 	mirror_close(m);
 	*mp = NULL;
+	if (again && damaged) {
+		free(*cause);
+		*cause = NULL;
+		mirror_unlink(path);
+		again = 0;
+		goto retry;
+	}
 	return -1;
 }
 
@@ -326,7 +372,8 @@ mirror_apply_one(struct mirror *m, const Samen__V1__Change *ch, char **cause)
 	case SAMEN__V1__CHANGE__BODY_ENTITY:
 		e = ch->entity;
 		/* A kind this client does not know: nothing to keep. */
-		if ((kind = entity_kind(e)) == SAMEN__V1__KIND__KIND_UNSPECIFIED)
+		kind = entity_kind(e);
+		if (kind == SAMEN__V1__KIND__KIND_UNSPECIFIED)
 			return 0;
 		len = samen__v1__entity__get_packed_size(e);
 		buf = xmalloc(len ? len : 1);

@@ -535,6 +535,11 @@ tls_client_error(struct tls_client *tc, int sslerr, const char *host)
 		ERR_clear_error();
 		return xstrdup(what);
 	}
+	if ((sslerr == SSL_ERROR_WANT_READ || sslerr == SSL_ERROR_WANT_WRITE)
+	    && e == 0) {
+		ERR_clear_error();
+		return xstrdup("the server did not answer in time");
+	}
 	if (sslerr == SSL_ERROR_SYSCALL && e == 0) {
 		if (errno == EAGAIN || errno == EWOULDBLOCK)
 			return xstrdup("the server did not answer in time");

@@ -243,6 +243,19 @@ commit_frame_id(struct evbuffer *out)
 	return id;
 }
 
+/* True when another held answer for c follows in the list. */
+static int
+commit_later(struct pending_list *list, struct conn *c)
+{
+	struct pending *p;
+
+	TAILQ_FOREACH(p, list, entry) {
+		if (p->conn == c)
+			return 1;
+	}
+	return 0;
+}
+
 /*
  * Commits the batch now.  On success every held response goes out and
  * the changes fan out; on failure every held write is answered
@@ -296,10 +309,13 @@ commit_flush(struct server *srv)
 		watch_fanout(srv, b->changes, b->nchanges);
 	commit_drop_changes(b, 0);
 
-	/* Let the writers' connections read their next requests. */
+	/*
+	 * Let the writers' connections read on.  A connection may hold
+	 * several answers of this batch: resume it once, at its last.
+	 */
 	while ((p = TAILQ_FIRST(&done)) != NULL) {
 		TAILQ_REMOVE(&done, p, entry);
-		if (p->conn != NULL && p->conn->pending == 0)
+		if (p->conn != NULL && !commit_later(&done, p->conn))
 			conn_resume(p->conn);
 		evbuffer_free(p->out);
 		free(p);

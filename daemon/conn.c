@@ -54,26 +54,6 @@ conn_arm(struct conn *c, long long secs)
 		evtimer_add(c->timer, &tv);
 }
 
-/* Formats the peer's address for logs. */
-static void
-conn_peerstr(const struct sockaddr *sa, char *buf, size_t len)
-{
-	char host[INET6_ADDRSTRLEN];
-
-	if (sa->sa_family == AF_INET6) {
-		const struct sockaddr_in6 *s6 = (const void *)sa;
-
-		inet_ntop(AF_INET6, &s6->sin6_addr, host, sizeof(host));
-		snprintf(buf, len, "[%s]:%u", host, ntohs(s6->sin6_port));
-	} else if (sa->sa_family == AF_INET) {
-		const struct sockaddr_in *s4 = (const void *)sa;
-
-		inet_ntop(AF_INET, &s4->sin_addr, host, sizeof(host));
-		snprintf(buf, len, "%s:%u", host, ntohs(s4->sin_port));
-	} else
-		snprintf(buf, len, "unknown peer");
-}
-
 /* Takes an accepted socket and starts its TLS handshake. */
 void
 conn_accept(struct server *srv, int fd, const struct sockaddr *sa, int len)
@@ -86,7 +66,7 @@ conn_accept(struct server *srv, int fd, const struct sockaddr *sa, int len)
 	c->srv = srv;
 	c->id = ++srv->next_conn_id;
 	c->state = CONN_HANDSHAKE;
-	conn_peerstr(sa, c->peer, sizeof(c->peer));
+	server_addrstr(sa, c->peer, sizeof(c->peer));
 	evutil_make_socket_nonblocking(fd);
 	{
 		int on = 1;
@@ -190,6 +170,7 @@ conn_lost(struct conn *c, const char *why)
 		    c->who.name, c->who.municipality,
 		    tls_role_name(c->who.role), why);
 	commit_forget_conn(srv, c);
+	frame_free(c->held);
 	TAILQ_REMOVE(&srv->conns, c, entry);
 	srv->nconns--;
 	event_free(c->timer);
@@ -288,8 +269,7 @@ conn_output(struct conn *c)
 void
 conn_resume(struct conn *c)
 {
-	if ((c->state == CONN_READY || c->state == CONN_WATCHING) &&
-	    c->pending == 0)
+	if (c->state == CONN_READY || c->state == CONN_WATCHING)
 		conn_read_cb(c->bev, c);
 }
 
@@ -339,31 +319,49 @@ conn_read_cb(struct bufferevent *bev, void *arg)
 	if (c->state == CONN_READY)
 		conn_arm(c, c->srv->cfg->idle_timeout);
 	/* A connection with a write awaiting its commit reads no further. */
-	while ((c->state == CONN_READY || c->state == CONN_WATCHING) &&
-	    c->pending == 0) {
-		fr = frame_cut(in, (size_t)c->srv->cfg->max_frame, &f, &len);
-		if (fr == FRAME_AGAIN)
-			return;
-		if (fr == FRAME_TOO_LARGE) {
-			snprintf(msg, sizeof(msg), "frame of %u bytes is "
-			    "above the limit of %lld bytes", len,
-			    c->srv->cfg->max_frame);
-			conn_fail(c, 0,
-			    SAMEN__V1__STATUS__CODE__RESOURCE_EXHAUSTED, msg);
-			return;
-		}
-		if (fr == FRAME_INVALID) {
-			conn_fail(c, 0,
-			    SAMEN__V1__STATUS__CODE__INVALID_ARGUMENT,
-			    "frame is not a valid samen.v1.Frame");
-			return;
-		}
-		if (f->body_case != SAMEN__V1__FRAME__BODY_REQUEST) {
-			frame_free(f);
-			conn_fail(c, 0,
-			    SAMEN__V1__STATUS__CODE__INVALID_ARGUMENT,
-			    "a client may only send requests");
-			return;
+	while (c->state == CONN_READY || c->state == CONN_WATCHING) {
+		/*
+		 * While a write awaits its commit, further writes join the
+		 * same batch (their answers queue behind it, in order); the
+		 * first request that is not a write waits, so that it sees
+		 * the writes before it.
+		 */
+		if (c->held != NULL) {
+			if (c->pending > 0)
+				return;
+			f = c->held;
+			c->held = NULL;
+		} else {
+			fr = frame_cut(in, (size_t)c->srv->cfg->max_frame, &f,
+			    &len);
+			if (fr == FRAME_AGAIN)
+				return;
+			if (fr == FRAME_TOO_LARGE) {
+				snprintf(msg, sizeof(msg), "frame of %u bytes "
+				    "is above the limit of %lld bytes", len,
+				    c->srv->cfg->max_frame);
+				conn_fail(c, 0,
+				    SAMEN__V1__STATUS__CODE__RESOURCE_EXHAUSTED,
+				    msg);
+				return;
+			}
+			if (fr == FRAME_INVALID) {
+				conn_fail(c, 0,
+				    SAMEN__V1__STATUS__CODE__INVALID_ARGUMENT,
+				    "frame is not a valid samen.v1.Frame");
+				return;
+			}
+			if (f->body_case != SAMEN__V1__FRAME__BODY_REQUEST) {
+				frame_free(f);
+				conn_fail(c, 0,
+				    SAMEN__V1__STATUS__CODE__INVALID_ARGUMENT,
+				    "a client may only send requests");
+				return;
+			}
+			if (c->pending > 0 && !dispatch_writes(f->request)) {
+				c->held = f;
+				return;
+			}
 		}
 		c->requests++;
 		dispatch_request(c, f->id, f->request);

@@ -158,6 +158,15 @@ dispatch_find(Samen__V1__Request__BodyCase type)
 	return NULL;
 }
 
+/* True when the request is a write (it joins the group commit). */
+int
+dispatch_writes(const Samen__V1__Request *req)
+{
+	const struct dispatch_row *row = dispatch_find(req->body_case);
+
+	return row != NULL && row->writes;
+}
+
 /* Runs a write request's handler inside the batch, in a savepoint. */
 static void
 dispatch_write(struct dispatch_ctx *ctx, const struct dispatch_row *row,

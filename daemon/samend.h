@@ -105,6 +105,7 @@ struct conn {
 	int			 peer_closed;	/* EOF or error from the peer */
 	uint64_t		 watch_id;	/* frame id of the active watch */
 	unsigned int		 pending;	/* responses waiting for a commit */
+	Samen__V1__Frame	*held;		/* a read waiting for those */
 	uint64_t		 requests;
 	TAILQ_ENTRY(conn)	 entry;
 };
@@ -304,6 +305,7 @@ int	 server_start(struct server *, char **);
 void	 server_run(struct server *);
 void	 server_free(struct server *);
 int	 server_reload(struct server *, char **);
+void	 server_addrstr(const struct sockaddr *, char *, size_t);
 
 /* conn.c */
 void	 conn_accept(struct server *, int, const struct sockaddr *, int);
@@ -322,6 +324,7 @@ void	 conn_watching(struct conn *, uint64_t);
 
 /* dispatch.c */
 void	 dispatch_request(struct conn *, uint64_t, const Samen__V1__Request *);
+int	 dispatch_writes(const Samen__V1__Request *);
 void	*dispatch_alloc(struct dispatch_ctx *, size_t);
 void	*dispatch_realloc(struct dispatch_ctx *, void *, size_t);
 int	 dispatch_store_error(struct dispatch_ctx *, char *);

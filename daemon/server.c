@@ -19,8 +19,8 @@
 #include "samend.h"
 #include "xmalloc.h"
 
-/* Formats a socket address as host:port or [v6]:port. */
-static void
+/* Formats a socket address as host:port or [v6]:port, for logs. */
+void
 server_addrstr(const struct sockaddr *sa, char *buf, size_t len)
 {
 	char host[INET6_ADDRSTRLEN];

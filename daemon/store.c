@@ -59,6 +59,9 @@ static const char *const migrations[] = {
 	"  id TEXT NOT NULL,"
 	"  summary TEXT NOT NULL,"
 	"  hash BLOB NOT NULL);",
+	/* 2 -> 3: find old tombstones without walking every entity */
+	"CREATE INDEX entity_tombstone ON entity (deleted_at) "
+	"  WHERE body IS NULL;",
 };
 
 #define NMIGRATIONS	(sizeof(migrations) / sizeof(migrations[0]))
