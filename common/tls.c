@@ -3,6 +3,8 @@
 #include <sys/stat.h>
 #include <sys/time.h>
 
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -614,6 +616,12 @@ tls_client_connect(const char *host, const char *port,
 		goto fail;
 	}
 	tls_set_timeouts(tc->fd, timeout_ms);
+	{
+		int on = 1;
+
+		/* Requests go out at once, not after a delayed ACK. */
+		setsockopt(tc->fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof(on));
+	}
 
 	if ((tc->ssl = SSL_new(tc->ctx)) == NULL) {
 		tls_fail(cause, "SSL_new", NULL);

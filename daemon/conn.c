@@ -6,6 +6,8 @@
  */
 #include <sys/socket.h>
 
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <arpa/inet.h>
 #include <stdlib.h>
 #include <string.h>
@@ -71,6 +73,9 @@ conn_accept(struct server *srv, int fd, const struct sockaddr *sa, int len)
 	{
 		int on = 1;
 
+		/* Answers go out at once (no Nagle delay on small frames);
+		 * keepalive finds peers that vanished. */
+		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof(on));
 		setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &on, sizeof(on));
 	}
 	/*

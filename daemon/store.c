@@ -16,10 +16,18 @@
 #include "samend.h"
 #include "xmalloc.h"
 
+#define STORE_CACHE	48
+
 struct store {
 	sqlite3		*db;
 	char		*path;
 	uint64_t	 rev;
+	/* Prepared statements, keyed by their (literal) SQL's address. */
+	struct {
+		const char	*sql;
+		sqlite3_stmt	*stmt;
+	}		 cache[STORE_CACHE];
+	size_t		 ncache;
 };
 
 /* Each entry brings the schema from version i to i + 1. */
@@ -88,17 +96,47 @@ store_exec(struct store *st, const char *sql, char **cause)
 	return 0;
 }
 
-/* Prepares sql or sets *cause. */
+/*
+ * The prepared statement for sql (a string literal: its address is the
+ * key), from the cache or prepared now; hand it back with store_done.
+ * NULL: *cause set.
+ */
 static sqlite3_stmt *
 store_prepare(struct store *st, const char *sql, char **cause)
 {
 	sqlite3_stmt *stmt;
+	size_t i;
 
+	for (i = 0; i < st->ncache; i++) {
+		if (st->cache[i].sql == sql)
+			return st->cache[i].stmt;
+	}
 	if (sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL) != SQLITE_OK) {
 		store_fail(st, cause, "database");
 		return NULL;
 	}
+	if (st->ncache < STORE_CACHE) {
+		st->cache[st->ncache].sql = sql;
+		st->cache[st->ncache].stmt = stmt;
+		st->ncache++;
+	}
 	return stmt;
+}
+
+/* Resets a statement from store_prepare for its next use. */
+static void
+store_done(struct store *st, sqlite3_stmt *stmt)
+{
+	size_t i;
+
+	for (i = 0; i < st->ncache; i++) {
+		if (st->cache[i].stmt == stmt) {
+			sqlite3_reset(stmt);
+			sqlite3_clear_bindings(stmt);
+			return;
+		}
+	}
+	sqlite3_finalize(stmt);
 }
 
 /* The database file inside a state directory (allocated). */
@@ -122,11 +160,11 @@ store_migrate(struct store *st, char **cause)
 	if ((stmt = store_prepare(st, "PRAGMA user_version", cause)) == NULL)
 		return -1;
 	if (sqlite3_step(stmt) != SQLITE_ROW) {
-		sqlite3_finalize(stmt);
+		store_done(st, stmt);
 		return store_fail(st, cause, "reading schema version");
 	}
 	version = sqlite3_column_int(stmt, 0);
-	sqlite3_finalize(stmt);
+	store_done(st, stmt);
 	if (version < 0 || (size_t)version > NMIGRATIONS) {
 		xasprintf(cause, "database schema version %d is newer than "
 		    "this samend (%zu); upgrade samend", version, NMIGRATIONS);
@@ -161,11 +199,11 @@ store_load_rev(struct store *st, char **cause)
 	if (stmt == NULL)
 		return -1;
 	if (sqlite3_step(stmt) != SQLITE_ROW) {
-		sqlite3_finalize(stmt);
+		store_done(st, stmt);
 		return store_fail(st, cause, "reading rev");
 	}
 	st->rev = (uint64_t)sqlite3_column_int64(stmt, 0);
-	sqlite3_finalize(stmt);
+	store_done(st, stmt);
 	return 0;
 }
 
@@ -213,8 +251,12 @@ store_open(const char *path, int create, char **cause)
 void
 store_close(struct store *st)
 {
+	size_t i;
+
 	if (st == NULL)
 		return;
+	for (i = 0; i < st->ncache; i++)
+		sqlite3_finalize(st->cache[i].stmt);
 	sqlite3_close(st->db);
 	free(st->path);
 	free(st);
@@ -263,11 +305,11 @@ store_commit(struct store *st, char **cause)
 		goto fail;
 	sqlite3_bind_int64(stmt, 1, (sqlite3_int64)st->rev);
 	if (sqlite3_step(stmt) != SQLITE_DONE) {
-		sqlite3_finalize(stmt);
+		store_done(st, stmt);
 		store_fail(st, cause, "writing rev");
 		goto fail;
 	}
-	sqlite3_finalize(stmt);
+	store_done(st, stmt);
 	if (store_exec(st, "COMMIT", cause) == -1)
 		goto fail;
 	return 0;
@@ -347,7 +389,7 @@ store_put(struct store *st, const Samen__V1__Entity *e, uint64_t *revp,
 	sqlite3_bind_int64(stmt, 3, (sqlite3_int64)copy.rev);
 	sqlite3_bind_blob(stmt, 4, buf, (int)len, SQLITE_STATIC);
 	rc = sqlite3_step(stmt);
-	sqlite3_finalize(stmt);
+	store_done(st, stmt);
 	free(buf);
 	if (rc != SQLITE_DONE)
 		return store_fail(st, cause, "storing");
@@ -387,7 +429,7 @@ store_get(struct store *st, Samen__V1__Kind kind, const char *id,
 			    "unpack", id);
 	} else if (rc != SQLITE_DONE)
 		store_fail(st, cause, "reading");
-	sqlite3_finalize(stmt);
+	store_done(st, stmt);
 	return e;
 }
 
@@ -403,11 +445,11 @@ store_count(struct store *st, Samen__V1__Kind kind, int64_t *n, char **cause)
 		return -1;
 	sqlite3_bind_int(stmt, 1, (int)kind);
 	if (sqlite3_step(stmt) != SQLITE_ROW) {
-		sqlite3_finalize(stmt);
+		store_done(st, stmt);
 		return store_fail(st, cause, "counting");
 	}
 	*n = sqlite3_column_int64(stmt, 0);
-	sqlite3_finalize(stmt);
+	store_done(st, stmt);
 	return 0;
 }
 
@@ -430,7 +472,7 @@ store_cert_add(struct store *st, const struct cert_record *r, char **cause)
 	sqlite3_bind_int64(stmt, 5, r->not_before);
 	sqlite3_bind_int64(stmt, 6, r->not_after);
 	rc = sqlite3_step(stmt);
-	sqlite3_finalize(stmt);
+	store_done(st, stmt);
 	if (rc != SQLITE_DONE)
 		return store_fail(st, cause, "recording the certificate");
 	return 0;
@@ -454,7 +496,7 @@ store_cert_revoke(struct store *st, const char *name, int64_t when, int *n,
 	sqlite3_bind_int64(stmt, 1, when);
 	sqlite3_bind_text(stmt, 2, name, -1, SQLITE_STATIC);
 	rc = sqlite3_step(stmt);
-	sqlite3_finalize(stmt);
+	store_done(st, stmt);
 	if (rc != SQLITE_DONE)
 		return store_fail(st, cause, "revoking");
 	*n = sqlite3_changes(st->db);
@@ -493,7 +535,7 @@ store_cert_list(struct store *st, struct cert_record **out, size_t *n,
 		r->not_after = sqlite3_column_int64(stmt, 5);
 		r->revoked_at = sqlite3_column_int64(stmt, 6);
 	}
-	sqlite3_finalize(stmt);
+	store_done(st, stmt);
 	*out = v;
 	if (rc != SQLITE_DONE) {
 		store_cert_free(v, *n);
@@ -533,11 +575,11 @@ store_meta_get(struct store *st, const char *key, int64_t *v, char **cause)
 		return -1;
 	sqlite3_bind_text(stmt, 1, key, -1, SQLITE_STATIC);
 	if (sqlite3_step(stmt) != SQLITE_ROW) {
-		sqlite3_finalize(stmt);
+		store_done(st, stmt);
 		return store_fail(st, cause, "reading meta");
 	}
 	*v = sqlite3_column_int64(stmt, 0);
-	sqlite3_finalize(stmt);
+	store_done(st, stmt);
 	return 0;
 }
 
@@ -555,7 +597,7 @@ store_meta_set(struct store *st, const char *key, int64_t v, char **cause)
 	sqlite3_bind_int64(stmt, 1, v);
 	sqlite3_bind_text(stmt, 2, key, -1, SQLITE_STATIC);
 	rc = sqlite3_step(stmt);
-	sqlite3_finalize(stmt);
+	store_done(st, stmt);
 	if (rc != SQLITE_DONE)
 		return store_fail(st, cause, "writing meta");
 	return 0;
@@ -632,7 +674,7 @@ store_delete(struct store *st, Samen__V1__Kind kind, const char *id,
 	sqlite3_bind_int(stmt, 3, (int)kind);
 	sqlite3_bind_text(stmt, 4, id, -1, SQLITE_STATIC);
 	rc = sqlite3_step(stmt);
-	sqlite3_finalize(stmt);
+	store_done(st, stmt);
 	if (rc != SQLITE_DONE)
 		return store_fail(st, cause, "deleting");
 	if (sqlite3_changes(st->db) == 0)
@@ -653,23 +695,25 @@ store_purge_tombstones(struct store *st, int64_t before, char **cause)
 	int64_t maxrev = 0, purged;
 	int rc;
 
-	stmt = store_prepare(st, "SELECT max(rev) FROM entity WHERE body IS "
+	/* max(+rev): the unary plus keeps SQLite from walking entity_rev
+	 * (every entity) and sends it to the partial tombstone index. */
+	stmt = store_prepare(st, "SELECT max(+rev) FROM entity WHERE body IS "
 	    "NULL AND deleted_at < ?", cause);
 	if (stmt == NULL)
 		return -1;
 	sqlite3_bind_int64(stmt, 1, before);
 	if (sqlite3_step(stmt) == SQLITE_ROW)
 		maxrev = sqlite3_column_int64(stmt, 0);
-	sqlite3_finalize(stmt);
+	store_done(st, stmt);
 	if (maxrev == 0)
 		return 0;
 	stmt = store_prepare(st, "DELETE FROM entity WHERE body IS NULL AND "
-	    "rev <= ?", cause);
+	    "deleted_at < ?", cause);
 	if (stmt == NULL)
 		return -1;
-	sqlite3_bind_int64(stmt, 1, maxrev);
+	sqlite3_bind_int64(stmt, 1, before);
 	rc = sqlite3_step(stmt);
-	sqlite3_finalize(stmt);
+	store_done(st, stmt);
 	if (rc != SQLITE_DONE)
 		return store_fail(st, cause, "purging tombstones");
 	if (store_meta_get(st, "purged_rev", &purged, cause) == -1)
@@ -777,7 +821,7 @@ store_changes(struct store *st, uint64_t since, size_t limit,
 		}
 		(*n)++;
 	}
-	sqlite3_finalize(stmt);
+	store_done(st, stmt);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
 		while (*n > 0)
 			store_change_free(v[--(*n)]);
@@ -819,7 +863,7 @@ store_list(struct store *st, Samen__V1__Kind kind, Samen__V1__Entity ***out,
 		}
 		v[(*n)++] = e;
 	}
-	sqlite3_finalize(stmt);
+	store_done(st, stmt);
 	*out = v;
 	if (rc != SQLITE_DONE) {
 		store_list_free(v, *n);
@@ -862,7 +906,7 @@ store_audit_add(struct store *st, const struct audit_record *r, char **cause)
 	if (sqlite3_step(stmt) == SQLITE_ROW &&
 	    sqlite3_column_bytes(stmt, 0) == AUDIT_HASH_LEN)
 		memcpy(prev, sqlite3_column_blob(stmt, 0), AUDIT_HASH_LEN);
-	sqlite3_finalize(stmt);
+	store_done(st, stmt);
 	audit_hash(prev, r, hash);
 	stmt = store_prepare(st, "INSERT INTO audit (rev, time, principal, "
 	    "action, kind, id, summary, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -878,7 +922,7 @@ store_audit_add(struct store *st, const struct audit_record *r, char **cause)
 	sqlite3_bind_text(stmt, 7, r->summary, -1, SQLITE_STATIC);
 	sqlite3_bind_blob(stmt, 8, hash, AUDIT_HASH_LEN, SQLITE_STATIC);
 	rc = sqlite3_step(stmt);
-	sqlite3_finalize(stmt);
+	store_done(st, stmt);
 	if (rc != SQLITE_DONE)
 		return store_fail(st, cause, "writing the audit log");
 	return 0;
@@ -924,7 +968,7 @@ store_audit_each(struct store *st, uint64_t since, size_t limit,
 			break;
 		}
 	}
-	sqlite3_finalize(stmt);
+	store_done(st, stmt);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return store_fail(st, cause, "reading the audit log");
 	return 0;
