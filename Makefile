@@ -46,6 +46,7 @@ COMMON_SRCS := \
 	common/frame.c \
 	common/log.c \
 	common/tls.c \
+	common/wire.c \
 	common/xmalloc.c
 
 DAEMON_SRCS := \

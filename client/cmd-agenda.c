@@ -409,7 +409,7 @@ agenda_refused(struct client *c, const Samen__V1__Response *resp,
 		return out_status(c, st);
 	if (c->json) {
 		j = json_pack("{s:{s:s,s:s,s:i}}", "error", "code",
-		    out_code_name(st->code), "message", msg, "exit", code);
+		    wire_code_name(st->code), "message", msg, "exit", code);
 		json_object_set_new(j, "yours", entity_json(yours));
 		json_object_set_new(j, "theirs", entity_json(cur));
 		json_object_set_new(j, "differences",
@@ -424,7 +424,7 @@ agenda_refused(struct client *c, const Samen__V1__Response *resp,
 		    "have the same fields)\n", (unsigned long long)cur->rev);
 	fprintf(stderr, "%s %s is at rev %llu now; look at it again and "
 	    "repeat your change if it still holds\n",
-	    entity_kind_name(entity_kind(cur)), cur->id,
+	    entity_kind_name(wire_entity_kind(cur)), cur->id,
 	    (unsigned long long)cur->rev);
 	return code;
 }

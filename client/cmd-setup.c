@@ -10,30 +10,6 @@
 #include "samen.h"
 #include "xmalloc.h"
 
-/* Creates dir and its parents; the last one with mode 0700. */
-static int
-setup_mkdir(const char *dir, char **cause)
-{
-	char *p = xstrdup(dir), *s;
-
-	for (s = p + 1; *s != '\0'; s++) {
-		if (*s != '/')
-			continue;
-		*s = '\0';
-		if (mkdir(p, 0755) == -1 && errno != EEXIST)
-			goto fail;
-		*s = '/';
-	}
-	if (mkdir(p, 0700) == -1 && errno != EEXIST)
-		goto fail;
-	free(p);
-	return 0;
-fail:
-	xasprintf(cause, "cannot create %s: %s", p, strerror(errno));
-	free(p);
-	return -1;
-}
-
 /*
  * samen setup BUNDLE.pem --server HOST:PORT: checks the bundle, copies
  * its key (0600), certificate and CA beside the configuration file and
@@ -79,7 +55,7 @@ cmd_setup(struct client *c, int argc, char **argv)
 	path = c->config_path ? xstrdup(c->config_path) : conf_default_path();
 	copy = xstrdup(path);
 	dir = dirname(copy);
-	if (setup_mkdir(dir, &cause) == -1) {
+	if (wire_mkdir_p(dir, &cause) == -1) {
 		rv = out_error(c, EXIT_CONFIG, "%s", cause);
 		goto out;
 	}

@@ -100,7 +100,7 @@ sync_print_change(struct client *c, const Samen__V1__Change *ch)
 	char *sum;
 
 	if (ch->body_case == SAMEN__V1__CHANGE__BODY_ENTITY) {
-		kind = entity_kind(ch->entity);
+		kind = wire_entity_kind(ch->entity);
 		id = ch->entity->id;
 	} else if (ch->body_case == SAMEN__V1__CHANGE__BODY_DELETED) {
 		kind = ch->deleted->kind;

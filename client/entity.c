@@ -176,33 +176,6 @@ entity_words(enum entity_enum e)
 	return s != NULL ? s : xstrdup("");
 }
 
-/* The kind of an entity, from its body. */
-Samen__V1__Kind
-entity_kind(const Samen__V1__Entity *e)
-{
-	switch (e->body_case) {
-	case SAMEN__V1__ENTITY__BODY_REGION:
-		return SAMEN__V1__KIND__REGION;
-	case SAMEN__V1__ENTITY__BODY_MUNICIPALITY:
-		return SAMEN__V1__KIND__MUNICIPALITY;
-	case SAMEN__V1__ENTITY__BODY_AGENDA_ITEM:
-		return SAMEN__V1__KIND__AGENDA_ITEM;
-	case SAMEN__V1__ENTITY__BODY_DECISION:
-		return SAMEN__V1__KIND__DECISION;
-	case SAMEN__V1__ENTITY__BODY_RANKING:
-		return SAMEN__V1__KIND__RANKING;
-	case SAMEN__V1__ENTITY__BODY_MEETING:
-		return SAMEN__V1__KIND__MEETING;
-	case SAMEN__V1__ENTITY__BODY_AVAILABILITY:
-		return SAMEN__V1__KIND__AVAILABILITY;
-	case SAMEN__V1__ENTITY__BODY_DOSSIER:
-		return SAMEN__V1__KIND__DOSSIER;
-	default:
-		break;
-	}
-	return SAMEN__V1__KIND__KIND_UNSPECIFIED;
-}
-
 /* A kind's name for people: "AgendaItem". */
 const char *
 entity_kind_name(Samen__V1__Kind k)
@@ -290,7 +263,7 @@ entity_json_meeting(json_t *o, const Samen__V1__Meeting *m)
 void *
 entity_json(const Samen__V1__Entity *e)
 {
-	Samen__V1__Kind kind = entity_kind(e);
+	Samen__V1__Kind kind = wire_entity_kind(e);
 	json_t *o = json_object(), *a;
 	size_t i;
 

@@ -156,30 +156,6 @@ mirror_schema_check(struct mirror *m, char **cause)
 	return 0;
 }
 
-/* Creates dir and its missing parents, the last with mode 0700. */
-static int
-mirror_mkdir(const char *dir, char **cause)
-{
-	char *p = xstrdup(dir), *s;
-
-	for (s = p + 1; *s != '\0'; s++) {
-		if (*s != '/')
-			continue;
-		*s = '\0';
-		if (mkdir(p, 0755) == -1 && errno != EEXIST)
-			goto fail;
-		*s = '/';
-	}
-	if (mkdir(p, 0700) == -1 && errno != EEXIST)
-		goto fail;
-	free(p);
-	return 0;
-fail:
-	xasprintf(cause, "cannot create %s: %s", p, strerror(errno));
-	free(p);
-	return -1;
-}
-
 /*
  * The mirror's file for the configured server (free it): beside a
  * configuration named by --config or $SAMEN_CONFIG as
@@ -218,7 +194,7 @@ mirror_path(struct client *c, char **cause)
 			home = ".";
 		xasprintf(&dir, "%s/.cache/samen", home);
 	}
-	if (mirror_mkdir(dir, cause) == -1) {
+	if (wire_mkdir_p(dir, cause) == -1) {
 		free(dir);
 		free(name);
 		return NULL;
@@ -372,7 +348,7 @@ mirror_apply_one(struct mirror *m, const Samen__V1__Change *ch, char **cause)
 	case SAMEN__V1__CHANGE__BODY_ENTITY:
 		e = ch->entity;
 		/* A kind this client does not know: nothing to keep. */
-		kind = entity_kind(e);
+		kind = wire_entity_kind(e);
 		if (kind == SAMEN__V1__KIND__KIND_UNSPECIFIED)
 			return 0;
 		len = samen__v1__entity__get_packed_size(e);
@@ -500,7 +476,7 @@ mirror_sync(struct client *c, struct mirror *m, int full, uint64_t *applied,
 		}
 		if (resp->status->code != SAMEN__V1__STATUS__CODE__OK) {
 			xasprintf(cause, "%s", *resp->status->message ?
-			    resp->status->message : out_code_name(
+			    resp->status->message : wire_code_name(
 			    resp->status->code));
 			rv = out_status_exit(resp->status->code);
 			conn_response_free(resp);

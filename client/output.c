@@ -18,21 +18,6 @@ struct out_table {
 	uint64_t  right;	/* bit n: column n aligned right */
 };
 
-static const char *const out_codes[] = {
-	"OK", "INVALID_ARGUMENT", "NOT_FOUND", "ALREADY_EXISTS",
-	"PERMISSION_DENIED", "CONFLICT", "RESYNC_REQUIRED",
-	"RESOURCE_EXHAUSTED", "UNAUTHENTICATED", "UNAVAILABLE", "INTERNAL",
-};
-
-/* The name of a status code. */
-const char *
-out_code_name(Samen__V1__Status__Code code)
-{
-	if ((size_t)code < sizeof(out_codes) / sizeof(out_codes[0]))
-		return out_codes[code];
-	return "UNKNOWN";
-}
-
 /* The exit code for a status code (DESIGN §7). */
 int
 out_status_exit(Samen__V1__Status__Code code)
@@ -113,7 +98,7 @@ out_status(struct client *c, const Samen__V1__Status *st)
 	fprintf(stderr, "samen: %s\n", msg);
 	if (c != NULL && c->json)
 		out_json_print(json_pack("{s:{s:s,s:s,s:i}}", "error", "code",
-		    out_code_name(st->code), "message", msg, "exit", code));
+		    wire_code_name(st->code), "message", msg, "exit", code));
 	return code;
 }
 

@@ -10,6 +10,7 @@
 #include "samen.pb-c.h"
 #include "tls.h"
 #include "version.h"
+#include "wire.h"
 
 /* Exit codes (DESIGN §7, after sysexits). */
 #define EXIT_OK		0
@@ -105,7 +106,6 @@ void	 conn_response_free(Samen__V1__Response *);
 
 /* output.c */
 int	 out_status_exit(Samen__V1__Status__Code);
-const char *out_code_name(Samen__V1__Status__Code);
 int	 out_error(struct client *, int, const char *, ...)
 	    __attribute__((format(printf, 3, 4)));
 int	 out_status(struct client *, const Samen__V1__Status *);
@@ -124,7 +124,6 @@ void	 out_table_free(struct out_table *);
 const char *entity_word(enum entity_enum, int);
 int	 entity_parse_word(enum entity_enum, const char *, int *);
 char	*entity_words(enum entity_enum);
-Samen__V1__Kind entity_kind(const Samen__V1__Entity *);
 const char *entity_kind_name(Samen__V1__Kind);
 void	*entity_json(const Samen__V1__Entity *);
 char	*entity_summary(const Samen__V1__Entity *);

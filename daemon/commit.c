@@ -140,7 +140,7 @@ commit_put(struct dispatch_ctx *ctx, Samen__V1__Entity *e,
 	char *cause = NULL;
 
 	if (store_put(ctx->srv->store, e, &rev, &cause) == -1 ||
-	    commit_audit(ctx, rev, action, store_entity_kind(e), e->id,
+	    commit_audit(ctx, rev, action, wire_entity_kind(e), e->id,
 	    summary, &cause) == -1)
 		return dispatch_store_error(ctx, cause);
 	e->rev = rev;

@@ -49,21 +49,6 @@ static const struct dispatch_row dispatch_table[] = {
 	  audit_verify },
 };
 
-static const char *const dispatch_codes[] = {
-	"OK", "INVALID_ARGUMENT", "NOT_FOUND", "ALREADY_EXISTS",
-	"PERMISSION_DENIED", "CONFLICT", "RESYNC_REQUIRED",
-	"RESOURCE_EXHAUSTED", "UNAUTHENTICATED", "UNAVAILABLE", "INTERNAL",
-};
-
-/* The name of a status code. */
-const char *
-dispatch_code_name(Samen__V1__Status__Code code)
-{
-	if ((size_t)code < sizeof(dispatch_codes) / sizeof(dispatch_codes[0]))
-		return dispatch_codes[code];
-	return "UNKNOWN";
-}
-
 /* Memory for the response, freed after it is sent. */
 void *
 dispatch_alloc(struct dispatch_ctx *ctx, size_t size)
@@ -236,7 +221,7 @@ dispatch_request(struct conn *c, uint64_t id, const Samen__V1__Request *req)
 
 	c->srv->requests_total++;
 	log_debug("conn %llu: %s %s -> %s%s%s", (unsigned long long)c->id,
-	    c->who.name, name, dispatch_code_name(ctx.status.code),
+	    c->who.name, name, wire_code_name(ctx.status.code),
 	    ctx.status.message ? ": " : "",
 	    ctx.status.message ? ctx.status.message : "");
 	if (ctx.status.code != SAMEN__V1__STATUS__CODE__OK)

@@ -94,7 +94,7 @@ static int
 entity_conflict(struct dispatch_ctx *ctx, Samen__V1__Entity *current,
     uint64_t expected)
 {
-	const char *kind = auth_kind_name(store_entity_kind(current));
+	const char *kind = auth_kind_name(wire_entity_kind(current));
 
 	if (expected == 0)
 		dispatch_error(ctx, SAMEN__V1__STATUS__CODE__CONFLICT,
@@ -130,7 +130,7 @@ entity_put(struct dispatch_ctx *ctx, const Samen__V1__Request *req,
 	int assign = 0;
 
 	if (p->entity == NULL ||
-	    (kind = store_entity_kind(p->entity)) ==
+	    (kind = wire_entity_kind(p->entity)) ==
 	    SAMEN__V1__KIND__KIND_UNSPECIFIED)
 		return dispatch_error(ctx,
 		    SAMEN__V1__STATUS__CODE__INVALID_ARGUMENT,

@@ -99,30 +99,6 @@ wants_help(int argc, char **argv)
 	return 0;
 }
 
-/* Creates dir (mode 0700) and its parents. */
-static int
-mkdir_p(const char *dir, char **cause)
-{
-	char *p = xstrdup(dir), *s;
-
-	for (s = p + 1; *s != '\0'; s++) {
-		if (*s != '/')
-			continue;
-		*s = '\0';
-		if (mkdir(p, 0755) == -1 && errno != EEXIST)
-			goto fail;
-		*s = '/';
-	}
-	if (mkdir(p, 0700) == -1 && errno != EEXIST)
-		goto fail;
-	free(p);
-	return 0;
-fail:
-	xasprintf(cause, "cannot create %s: %s", p, strerror(errno));
-	free(p);
-	return -1;
-}
-
 /* Opens the state directory's store, or prints why not. */
 static struct store *
 open_store(const struct config *cfg, int create)
@@ -289,7 +265,7 @@ cmd_init(struct config *cfg, int argc, char **argv)
 	if (nnames == 0)
 		nnames = default_names(cfg, names, host, sizeof(host));
 
-	if (mkdir_p(cfg->state_dir, &cause) == -1) {
+	if (wire_mkdir_p(cfg->state_dir, &cause) == -1) {
 		fprintf(stderr, "samend init: %s\n", cause);
 		free(cause);
 		return 1;

@@ -49,7 +49,7 @@ region_put(struct store *st, const Samen__V1__Entity *e, const char *summary,
 	r.time = (int64_t)time(NULL);
 	r.principal = "samend init";
 	r.action = "create";
-	r.kind = (int)store_entity_kind(e);
+	r.kind = (int)wire_entity_kind(e);
 	r.id = e->id;
 	r.summary = summary;
 	return store_audit_add(st, &r, cause);

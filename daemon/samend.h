@@ -14,6 +14,7 @@
 #include "samen.pb-c.h"
 #include "tls.h"
 #include "version.h"
+#include "wire.h"
 
 struct event_base;
 struct bufferevent;
@@ -199,7 +200,6 @@ int	 store_cert_revoke(struct store *, const char *, int64_t, int *,
 int	 store_cert_list(struct store *, struct cert_record **, size_t *,
 	    char **);
 void	 store_cert_free(struct cert_record *, size_t);
-Samen__V1__Kind store_entity_kind(const Samen__V1__Entity *);
 int	 store_meta_get(struct store *, const char *, int64_t *, char **);
 int	 store_next_seq(struct store *, char, int64_t *, char **);
 int	 store_savepoint(struct store *, uint64_t *, char **);
@@ -332,7 +332,6 @@ void	 dispatch_defer_free(struct dispatch_ctx *, void (*)(void *), void *);
 char	*dispatch_strdup(struct dispatch_ctx *, const char *);
 int	 dispatch_error(struct dispatch_ctx *, Samen__V1__Status__Code,
 	    const char *, ...) __attribute__((format(printf, 3, 4)));
-const char *dispatch_code_name(Samen__V1__Status__Code);
 
 /* status.c */
 int	 status_hello(struct dispatch_ctx *, const Samen__V1__Request *,

@@ -333,33 +333,6 @@ store_rollback(struct store *st)
 	}
 }
 
-/* The kind of an entity, from its body. */
-Samen__V1__Kind
-store_entity_kind(const Samen__V1__Entity *e)
-{
-	switch (e->body_case) {
-	case SAMEN__V1__ENTITY__BODY_REGION:
-		return SAMEN__V1__KIND__REGION;
-	case SAMEN__V1__ENTITY__BODY_MUNICIPALITY:
-		return SAMEN__V1__KIND__MUNICIPALITY;
-	case SAMEN__V1__ENTITY__BODY_AGENDA_ITEM:
-		return SAMEN__V1__KIND__AGENDA_ITEM;
-	case SAMEN__V1__ENTITY__BODY_DECISION:
-		return SAMEN__V1__KIND__DECISION;
-	case SAMEN__V1__ENTITY__BODY_RANKING:
-		return SAMEN__V1__KIND__RANKING;
-	case SAMEN__V1__ENTITY__BODY_MEETING:
-		return SAMEN__V1__KIND__MEETING;
-	case SAMEN__V1__ENTITY__BODY_AVAILABILITY:
-		return SAMEN__V1__KIND__AVAILABILITY;
-	case SAMEN__V1__ENTITY__BODY_DOSSIER:
-		return SAMEN__V1__KIND__DOSSIER;
-	default:
-		break;
-	}
-	return SAMEN__V1__KIND__KIND_UNSPECIFIED;
-}
-
 /*
  * Stores e under the next rev, inside the caller's transaction.  e->rev
  * is ignored; the stored copy carries the new rev, returned in *revp.
@@ -384,7 +357,7 @@ store_put(struct store *st, const Samen__V1__Entity *e, uint64_t *revp,
 		free(buf);
 		return -1;
 	}
-	sqlite3_bind_int(stmt, 1, (int)store_entity_kind(e));
+	sqlite3_bind_int(stmt, 1, (int)wire_entity_kind(e));
 	sqlite3_bind_text(stmt, 2, e->id, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(stmt, 3, (sqlite3_int64)copy.rev);
 	sqlite3_bind_blob(stmt, 4, buf, (int)len, SQLITE_STATIC);

@@ -325,7 +325,7 @@ validate_entity(struct server *srv, Samen__V1__Entity *e, char **cause)
 	case SAMEN__V1__ENTITY__BODY_DOSSIER:
 		return validate_fail(cause, "%s entities are not served by "
 		    "this version of samend", auth_kind_name(
-		    store_entity_kind(e)));
+		    wire_entity_kind(e)));
 	default:
 		break;
 	}

@@ -1,0 +1,78 @@
+/* Small facts about the wire messages that both programs need. */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "wire.h"
+#include "xmalloc.h"
+
+static const char *const wire_codes[] = {
+	"OK", "INVALID_ARGUMENT", "NOT_FOUND", "ALREADY_EXISTS",
+	"PERMISSION_DENIED", "CONFLICT", "RESYNC_REQUIRED",
+	"RESOURCE_EXHAUSTED", "UNAUTHENTICATED", "UNAVAILABLE", "INTERNAL",
+};
+
+/* The kind of an entity, from its body. */
+Samen__V1__Kind
+wire_entity_kind(const Samen__V1__Entity *e)
+{
+	switch (e->body_case) {
+	case SAMEN__V1__ENTITY__BODY_REGION:
+		return SAMEN__V1__KIND__REGION;
+	case SAMEN__V1__ENTITY__BODY_MUNICIPALITY:
+		return SAMEN__V1__KIND__MUNICIPALITY;
+	case SAMEN__V1__ENTITY__BODY_AGENDA_ITEM:
+		return SAMEN__V1__KIND__AGENDA_ITEM;
+	case SAMEN__V1__ENTITY__BODY_DECISION:
+		return SAMEN__V1__KIND__DECISION;
+	case SAMEN__V1__ENTITY__BODY_RANKING:
+		return SAMEN__V1__KIND__RANKING;
+	case SAMEN__V1__ENTITY__BODY_MEETING:
+		return SAMEN__V1__KIND__MEETING;
+	case SAMEN__V1__ENTITY__BODY_AVAILABILITY:
+		return SAMEN__V1__KIND__AVAILABILITY;
+	case SAMEN__V1__ENTITY__BODY_DOSSIER:
+		return SAMEN__V1__KIND__DOSSIER;
+	default:
+		break;
+	}
+	return SAMEN__V1__KIND__KIND_UNSPECIFIED;
+}
+
+/* The name of a status code, as DESIGN §4 spells it. */
+const char *
+wire_code_name(Samen__V1__Status__Code code)
+{
+	if ((size_t)code < sizeof(wire_codes) / sizeof(wire_codes[0]))
+		return wire_codes[code];
+	return "UNKNOWN";
+}
+
+/*
+ * Creates dir and its missing parents; the last with mode 0700, as it
+ * holds keys or state.  0, or -1 with *cause.
+ */
+int
+wire_mkdir_p(const char *dir, char **cause)
+{
+	char *p = xstrdup(dir), *s;
+
+	for (s = p + 1; *s != '\0'; s++) {
+		if (*s != '/')
+			continue;
+		*s = '\0';
+		if (mkdir(p, 0755) == -1 && errno != EEXIST)
+			goto fail;
+		*s = '/';
+	}
+	if (mkdir(p, 0700) == -1 && errno != EEXIST)
+		goto fail;
+	free(p);
+	return 0;
+fail:
+	xasprintf(cause, "cannot create %s: %s", p, strerror(errno));
+	free(p);
+	return -1;
+}
