@@ -336,3 +336,25 @@ add_item() {
 	run as secretariat audit verify
 	[ "$status" -eq 0 ]
 }
+
+@test "agenda list filters by phase, status and theme; audit pages from --since" {
+	add_item clerk-leiden --title "Voor" --phase before --theme energie >/dev/null
+	add_item clerk-leiden --title "Na" --phase after --theme energie >/dev/null
+	add_item clerk-leiden --title "Ook na" --phase after --theme wonen >/dev/null
+	as clerk-leiden agenda edit A3 --status in-councils >/dev/null
+	run as desk agenda list --phase after
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"Na"* && "$output" == *"Ook na"* && "$output" != *"Voor"* ]]
+	run as desk --json agenda list --theme energie
+	[ "$(echo "$output" | grep -o '"id":"A[0-9]*"' | sort -u | tr '\n' ' ')" = '"id":"A1" "id":"A2" ' ]
+	run as desk --json agenda list --status in-councils --phase after
+	[ "$(echo "$output" | grep -o '"id":"A[0-9]*"' | sort -u)" = '"id":"A3"' ]
+	run as desk agenda list --status finished
+	[ "$status" -eq 64 ]
+	[[ "$output" == *"in-preparation"* ]]
+	# 6 from init, 18 from the items, 1 edit = rev 25
+	run as secretariat audit --since 23
+	[ "$status" -eq 0 ]
+	[ "$(echo "$output" | grep -cE '^ *2[45] ')" -eq 2 ]
+	[[ "$output" == *"update"*"AgendaItem"*"A3"* ]]
+}
