@@ -44,8 +44,10 @@ COMMON_SRCS := \
 	common/borda.c \
 	common/date.c \
 	common/frame.c \
+	common/holiday.c \
 	common/log.c \
 	common/tls.c \
+	common/tz.c \
 	common/wire.c \
 	common/xmalloc.c
 
@@ -64,6 +66,7 @@ DAEMON_SRCS := \
 	daemon/server.c \
 	daemon/status.c \
 	daemon/store.c \
+	daemon/timeline.c \
 	daemon/validate.c \
 	daemon/watch.c
 
@@ -83,6 +86,7 @@ CLIENT_SRCS := \
 
 UNIT_TESTS := \
 	tests/unit/test_frame \
+	tests/unit/test_holiday \
 	tests/unit/test_principal \
 	tests/unit/test_date \
 	tests/unit/test_borda \

@@ -72,6 +72,29 @@ enum entity_enum {
 	ENTITY_KIND,		/* Kind */
 };
 
+/* A month of the calendar view, as grid_render takes it (grid.c). */
+#define GRID_KINDS_MAX		3	/* meeting letters shown in a cell */
+#define GRID_HOLIDAY_NONE	0
+#define GRID_HOLIDAY_DAY	1	/* no meetings that day */
+#define GRID_HOLIDAY_EVENING	2	/* no evening meetings */
+#define GRID_HOLIDAY_LISTED	3	/* listed, not blocked (Good Friday) */
+
+struct grid_day {
+	char	kinds[GRID_KINDS_MAX + 1];	/* meeting kind letters */
+	int	holiday;	/* GRID_HOLIDAY_* */
+	int	blackout;	/* inside a region blackout */
+	int	busy;		/* municipalities busy that day */
+};
+
+struct grid_month {
+	int		 year;
+	int		 month;		/* 1..12 */
+	int		 today;		/* day of month to mark; 0: none */
+	const char	*municipality;	/* busy is that one's: '*' */
+	int		 colour;	/* ANSI colours */
+	struct grid_day	 days[31];
+};
+
 /* ---- prototypes ------------------------------------------------------- */
 
 /* main.c */
@@ -134,6 +157,36 @@ int	 entity_diff_print(const Samen__V1__Entity *,
 void	*entity_diff_json(const Samen__V1__Entity *,
 	    const Samen__V1__Entity *);
 
+/* edit.c */
+int	 edit_put(struct client *, const Samen__V1__Entity *, uint64_t,
+	    Samen__V1__Entity **);
+int	 edit_for_municipality(const struct client_cmd *,
+	    const Samen__V1__HelloResponse *, const char *, const char *,
+	    char **);
+char	*edit_id(const char *, char);
+void	 edit_list(const char *, char, char ***, size_t *);
+void	 edit_list_free(char **, size_t);
+char	*edit_list_join(char *const *, size_t);
+int	 edit_word(const struct client_cmd *, enum entity_enum, const char *,
+	    const char *, int *);
+int	 edit_words(const struct client_cmd *, enum entity_enum,
+	    const char *, const char *, int **, size_t *);
+int	 edit_date(const struct client_cmd *, const char *, const char *);
+int	 edit_hhmm(const char *, int *, int *);
+int	 edit_rev(const struct client_cmd *, const char *, uint64_t *);
+int	 edit_mirror_error(struct client *, char *);
+const char *edit_dash(const char *);
+
+/* localtime.c */
+char	*local_zone(struct mirror *, const Samen__V1__HelloResponse *);
+int	 local_to_utc(const char *, const char *, int, int, int64_t *);
+void	 local_from_utc(const char *, int64_t, char *, char *);
+void	 local_today(const char *, char *);
+
+/* grid.c */
+char	 grid_kind_letter(int);
+char	*grid_render(const struct grid_month *);
+
 /* mirror.c */
 int	 mirror_open(struct client *, struct mirror **, char **);
 void	 mirror_close(struct mirror *);
@@ -171,5 +224,22 @@ int	 cmd_priorities(struct client *, int, char **);
 
 /* cmd-audit.c */
 int	 cmd_audit(struct client *, int, char **);
+
+/* cmd-meeting.c */
+int	 cmd_meeting(struct client *, int, char **);
+
+/* cmd-availability.c */
+int	 cmd_availability(struct client *, int, char **);
+
+/* cmd-dossier.c */
+int	 cmd_dossier(struct client *, int, char **);
+
+/* cmd-timeline.c */
+int	 cmd_timeline(struct client *, int, char **);
+int	 cmd_holidays(struct client *, int, char **);
+int	 cmd_export_ical(struct client *, int, char **);
+
+/* cmd-calendar.c */
+int	 cmd_calendar(struct client *, int, char **);
 
 #endif

@@ -69,6 +69,46 @@ auth_own_id(const char *m, const Samen__V1__Entity *old,
 	return strcmp(new->id, m) == 0;
 }
 
+/* Meetings: a member creates and edits (and cancels) those it hosts. */
+static int
+auth_own_meeting(const char *m, const Samen__V1__Entity *old,
+    const Samen__V1__Entity *new)
+{
+	if (old != NULL && strcmp(old->meeting->host, m) != 0)
+		return 0;
+	return strcmp(new->meeting->host, m) == 0;
+}
+
+/* True when two dossiers differ in nothing but their state. */
+static int
+auth_only_state(const Samen__V1__Dossier *a, const Samen__V1__Dossier *b)
+{
+	return strcmp(a->title, b->title) == 0 &&
+	    strcmp(a->item_id, b->item_id) == 0 &&
+	    strcmp(a->from, b->from) == 0 && strcmp(a->to, b->to) == 0 &&
+	    strcmp(a->due_date, b->due_date) == 0 &&
+	    strcmp(a->note, b->note) == 0;
+}
+
+/*
+ * Dossiers: the handing-over side creates and edits them; the side they
+ * are addressed to may only acknowledge.
+ */
+static int
+auth_dossier(const char *m, const Samen__V1__Entity *old,
+    const Samen__V1__Entity *new)
+{
+	const Samen__V1__Dossier *n = new->dossier;
+
+	if (old == NULL)
+		return strcmp(n->from, m) == 0;
+	if (strcmp(old->dossier->from, m) == 0)
+		return strcmp(n->from, m) == 0;
+	return strcmp(old->dossier->to, m) == 0 &&
+	    n->state == SAMEN__V1__DOSSIER__STATE__ACKNOWLEDGED &&
+	    auth_only_state(old->dossier, n);
+}
+
 static const struct auth_row auth_table[] = {
 	{ SAMEN__V1__KIND__REGION, AUTH_CREATE, NULL,
 	  "only the regional secretariat (admin) changes the region" },
@@ -95,6 +135,15 @@ static const struct auth_row auth_table[] = {
 	  "a member sets only their own municipality's busy dates" },
 	{ SAMEN__V1__KIND__AVAILABILITY, AUTH_UPDATE, auth_own_id,
 	  "a member sets only their own municipality's busy dates" },
+	{ SAMEN__V1__KIND__MEETING, AUTH_CREATE, auth_own_meeting,
+	  "a member creates only meetings their municipality hosts" },
+	{ SAMEN__V1__KIND__MEETING, AUTH_UPDATE, auth_own_meeting,
+	  "a member edits or cancels only meetings their municipality hosts" },
+	{ SAMEN__V1__KIND__DOSSIER, AUTH_CREATE, auth_dossier,
+	  "a member creates only dossiers their municipality hands over" },
+	{ SAMEN__V1__KIND__DOSSIER, AUTH_UPDATE, auth_dossier,
+	  "a member edits only dossiers their municipality hands over, and "
+	  "only acknowledges those addressed to it" },
 };
 
 static const char *const auth_kind_names[] = {

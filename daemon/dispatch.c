@@ -47,6 +47,10 @@ static const struct dispatch_row dispatch_table[] = {
 	{ SAMEN__V1__REQUEST__BODY_AUDIT, "audit", ADMIN, 0, audit_list },
 	{ SAMEN__V1__REQUEST__BODY_AUDIT_VERIFY, "audit verify", ADMIN, 0,
 	  audit_verify },
+	{ SAMEN__V1__REQUEST__BODY_TIMELINE, "timeline", ANYONE, 0,
+	  timeline_list },
+	{ SAMEN__V1__REQUEST__BODY_HOLIDAYS, "holidays", ANYONE, 0,
+	  timeline_holidays },
 };
 
 /* Memory for the response, freed after it is sent. */

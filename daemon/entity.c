@@ -52,6 +52,23 @@ entity_copy(const Samen__V1__Entity *e)
 	return c;
 }
 
+/* The letter of ids the daemon assigns for a kind (A, M, H), or 0. */
+static char
+entity_seq_letter(Samen__V1__Kind kind)
+{
+	switch (kind) {
+	case SAMEN__V1__KIND__AGENDA_ITEM:
+		return 'A';
+	case SAMEN__V1__KIND__MEETING:
+		return 'M';
+	case SAMEN__V1__KIND__DOSSIER:
+		return 'H';
+	default:
+		break;
+	}
+	return 0;
+}
+
 /* A one-line summary of an entity for the audit log. */
 const char *
 entity_title(const Samen__V1__Entity *e)
@@ -72,6 +89,14 @@ entity_title(const Samen__V1__Entity *e)
 		    entity_decision_words[e->decision->state] : "?",
 		    *e->decision->meeting_date ? " " : "",
 		    e->decision->meeting_date);
+		return buf;
+	case SAMEN__V1__ENTITY__BODY_MEETING:
+		return e->meeting->title;
+	case SAMEN__V1__ENTITY__BODY_DOSSIER:
+		return e->dossier->title;
+	case SAMEN__V1__ENTITY__BODY_AVAILABILITY:
+		snprintf(buf, sizeof(buf), "%zu busy dates",
+		    e->availability->n_busy);
 		return buf;
 	case SAMEN__V1__ENTITY__BODY_RANKING:
 		buf[0] = '\0';
@@ -144,7 +169,7 @@ entity_put(struct dispatch_ctx *ctx, const Samen__V1__Request *req,
 	e->rev = 0;
 
 	if (*e->id == '\0') {
-		if (kind != SAMEN__V1__KIND__AGENDA_ITEM)
+		if (entity_seq_letter(kind) == 0)
 			return dispatch_error(ctx,
 			    SAMEN__V1__STATUS__CODE__INVALID_ARGUMENT,
 			    "a %s needs an id", auth_kind_name(kind));
@@ -158,11 +183,11 @@ entity_put(struct dispatch_ctx *ctx, const Samen__V1__Request *req,
 		old = store_get(ctx->srv->store, kind, e->id, &cause);
 		if (old == NULL && cause != NULL)
 			return dispatch_store_error(ctx, cause);
-		if (old == NULL && kind == SAMEN__V1__KIND__AGENDA_ITEM)
+		if (old == NULL && entity_seq_letter(kind) != 0)
 			return dispatch_error(ctx,
 			    SAMEN__V1__STATUS__CODE__NOT_FOUND,
-			    "agenda item %s does not exist (new items get "
-			    "their id from the server)", e->id);
+			    "%s %s does not exist (new ones get their id from "
+			    "the server)", auth_kind_name(kind), e->id);
 	}
 	if (old == NULL && p->expected_rev != 0 && !p->force) {
 		return dispatch_error(ctx, SAMEN__V1__STATUS__CODE__NOT_FOUND,
@@ -195,11 +220,17 @@ entity_put(struct dispatch_ctx *ctx, const Samen__V1__Request *req,
 		return -1;
 	}
 	if (assign) {
-		if (store_next_seq(ctx->srv->store, 'A', &seq, &cause) == -1)
+		if (store_next_seq(ctx->srv->store, entity_seq_letter(kind),
+		    &seq, &cause) == -1)
 			return dispatch_store_error(ctx, cause);
-		snprintf(idbuf, sizeof(idbuf), "A%lld", (long long)seq);
+		snprintf(idbuf, sizeof(idbuf), "%c%lld",
+		    entity_seq_letter(kind), (long long)seq);
 		entity_set_str(&e->id, idbuf);
 	}
+	/* Every change to a meeting bumps its sequence (for iCalendar). */
+	if (kind == SAMEN__V1__KIND__MEETING)
+		e->meeting->sequence = old == NULL ? 0 :
+		    old->meeting->sequence + 1;
 	if (commit_put(ctx, e, op == AUTH_CREATE ? "create" : "update",
 	    entity_title(e), NULL) == -1)
 		return -1;

@@ -283,6 +283,12 @@ int	 agenda_deleted(struct dispatch_ctx *, const char *);
 int	 agenda_priorities(struct dispatch_ctx *, const Samen__V1__Request *,
 	    Samen__V1__Response *);
 
+/* timeline.c */
+int	 timeline_holidays(struct dispatch_ctx *, const Samen__V1__Request *,
+	    Samen__V1__Response *);
+int	 timeline_list(struct dispatch_ctx *, const Samen__V1__Request *,
+	    Samen__V1__Response *);
+
 /* validate.c */
 int	 validate_entity(struct server *, Samen__V1__Entity *, char **);
 int	 validate_utf8(const char *);

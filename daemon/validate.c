@@ -297,6 +297,168 @@ validate_ranking(struct server *srv, Samen__V1__Entity *e, char **cause)
 	return 0;
 }
 
+/* A local time of day: HH:MM, 00:00 to 23:59. */
+static int
+validate_hhmm(const char *s)
+{
+	return strlen(s) == 5 && s[2] == ':' &&
+	    s[0] >= '0' && s[0] <= '2' && s[1] >= '0' && s[1] <= '9' &&
+	    s[3] >= '0' && s[3] <= '5' && s[4] >= '0' && s[4] <= '9' &&
+	    (s[0] < '2' || s[1] <= '3');
+}
+
+/* A list of municipality ids: each exists, none twice. */
+static int
+validate_munis(struct server *srv, const char *field, char **v, size_t n,
+    char **cause)
+{
+	size_t i, j;
+
+	for (i = 0; i < n; i++) {
+		if (validate_muni(srv, field, v[i], 1, cause))
+			return -1;
+		for (j = 0; j < i; j++) {
+			if (strcmp(v[i], v[j]) == 0)
+				return validate_fail(cause, "%s: %s is listed "
+				    "twice", field, v[i]);
+		}
+	}
+	return 0;
+}
+
+/* A list of agenda item ids: each exists, none twice. */
+static int
+validate_items(struct server *srv, const char *field, char **v, size_t n,
+    char **cause)
+{
+	size_t i, j;
+
+	for (i = 0; i < n; i++) {
+		if (!validate_item_id(v[i]) || !validate_exists(srv,
+		    SAMEN__V1__KIND__AGENDA_ITEM, v[i], cause)) {
+			if (*cause != NULL)
+				return -1;
+			return validate_fail(cause, "%s: '%s' is not an "
+			    "agenda item", field, v[i]);
+		}
+		for (j = 0; j < i; j++) {
+			if (strcmp(v[i], v[j]) == 0)
+				return validate_fail(cause, "%s: %s is listed "
+				    "twice", field, v[i]);
+		}
+	}
+	return 0;
+}
+
+/* An id of the form <letter><n> (M3, H12), or empty for a new one. */
+static int
+validate_seq_id(const char *id, char letter)
+{
+	size_t i;
+
+	if (*id == '\0')
+		return 1;
+	if (id[0] != letter || id[1] == '\0' || id[1] == '0' ||
+	    strlen(id) > 12)
+		return 0;
+	for (i = 1; id[i] != '\0'; i++) {
+		if (id[i] < '0' || id[i] > '9')
+			return 0;
+	}
+	return 1;
+}
+
+#define VALIDATE_MAX_MEETING	(24 * 3600)
+#define VALIDATE_MAX_BUSY	5000
+
+static int
+validate_meeting(struct server *srv, Samen__V1__Entity *e, char **cause)
+{
+	Samen__V1__Meeting *m = e->meeting;
+
+	if (!validate_seq_id(e->id, 'M'))
+		return validate_fail(cause, "meeting id '%s' is not M<n>",
+		    e->id);
+	if (validate_text("title", m->title, srv->cfg->max_title, 1, cause) ||
+	    validate_text("location", m->location, srv->cfg->max_text, 0,
+	    cause) ||
+	    validate_text("notes", m->notes, srv->cfg->max_text, 0, cause))
+		return -1;
+	if (m->kind <= SAMEN__V1__MEETING__MEETING_KIND__KIND_UNSPECIFIED ||
+	    m->kind > SAMEN__V1__MEETING__MEETING_KIND__OTHER)
+		return validate_fail(cause, "kind must be one of the meeting "
+		    "kinds (regional councils, portfolio holders, ...)");
+	if ((int)m->status < 0 || m->status > SAMEN__V1__MEETING__STATE__HELD)
+		return validate_fail(cause, "status %d is not a meeting status",
+		    (int)m->status);
+	if (m->start <= 0 || m->end <= 0)
+		return validate_fail(cause, "start and end are required");
+	if (m->end <= m->start)
+		return validate_fail(cause, "end must come after start");
+	if (m->end - m->start > VALIDATE_MAX_MEETING)
+		return validate_fail(cause, "a meeting lasts at most 24 hours");
+	return validate_muni(srv, "host", m->host, 1, cause) ||
+	    validate_munis(srv, "participants", m->participants,
+	    m->n_participants, cause) ||
+	    validate_items(srv, "item_ids", m->item_ids, m->n_item_ids, cause);
+}
+
+static int
+validate_availability(struct server *srv, Samen__V1__Entity *e, char **cause)
+{
+	Samen__V1__Availability *a = e->availability;
+	Samen__V1__BusyEntry *b;
+	size_t i;
+
+	if (validate_muni(srv, "availability municipality", e->id, 1, cause))
+		return -1;
+	if (a->n_busy > VALIDATE_MAX_BUSY)
+		return validate_fail(cause, "busy: at most %d entries",
+		    VALIDATE_MAX_BUSY);
+	for (i = 0; i < a->n_busy; i++) {
+		b = a->busy[i];
+		if (validate_date("busy date", b->date, 1, cause) ||
+		    validate_text("busy reason", b->reason,
+		    srv->cfg->max_title, 0, cause))
+			return -1;
+		if (*b->start_time == '\0' && *b->end_time == '\0')
+			continue;
+		if (!validate_hhmm(b->start_time) ||
+		    !validate_hhmm(b->end_time))
+			return validate_fail(cause, "busy %s: times are HH:MM, "
+			    "both or neither", b->date);
+		if (strcmp(b->end_time, b->start_time) <= 0)
+			return validate_fail(cause, "busy %s: the end time "
+			    "must come after the start time", b->date);
+	}
+	return 0;
+}
+
+static int
+validate_dossier(struct server *srv, Samen__V1__Entity *e, char **cause)
+{
+	Samen__V1__Dossier *d = e->dossier;
+
+	if (!validate_seq_id(e->id, 'H'))
+		return validate_fail(cause, "dossier id '%s' is not H<n>",
+		    e->id);
+	if (validate_text("title", d->title, srv->cfg->max_title, 1, cause) ||
+	    validate_text("note", d->note, srv->cfg->max_text, 0, cause) ||
+	    validate_date("due_date", d->due_date, 0, cause))
+		return -1;
+	if ((int)d->state < 0 ||
+	    d->state > SAMEN__V1__DOSSIER__STATE__ACKNOWLEDGED)
+		return validate_fail(cause, "state %d is not a dossier state",
+		    (int)d->state);
+	if (*d->item_id != '\0' && validate_items(srv, "item_id", &d->item_id,
+	    1, cause))
+		return -1;
+	if (strcmp(d->from, TLS_REGION_ORG) != 0 &&
+	    validate_muni(srv, "from", d->from, 1, cause))
+		return -1;
+	return validate_muni(srv, "to", d->to, 1, cause);
+}
+
 /*
  * Checks (and fills defaults of) an entity about to be stored.  0: fine;
  * -1: *cause names the field and what is wrong (INVALID_ARGUMENT), or,
@@ -321,11 +483,11 @@ validate_entity(struct server *srv, Samen__V1__Entity *e, char **cause)
 	case SAMEN__V1__ENTITY__BODY_RANKING:
 		return validate_ranking(srv, e, cause) ? -1 : 0;
 	case SAMEN__V1__ENTITY__BODY_MEETING:
+		return validate_meeting(srv, e, cause) ? -1 : 0;
 	case SAMEN__V1__ENTITY__BODY_AVAILABILITY:
+		return validate_availability(srv, e, cause) ? -1 : 0;
 	case SAMEN__V1__ENTITY__BODY_DOSSIER:
-		return validate_fail(cause, "%s entities are not served by "
-		    "this version of samend", auth_kind_name(
-		    wire_entity_kind(e)));
+		return validate_dossier(srv, e, cause) ? -1 : 0;
 	default:
 		break;
 	}

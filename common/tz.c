@@ -1,0 +1,72 @@
+/*
+ * Conversions between UTC seconds and local wall-clock time in a named
+ * zone (the region's, e.g. Europe/Amsterdam).  libc knows only one zone
+ * at a time, through TZ: each call sets it, converts, and puts the old
+ * value back.  Both programs are single-threaded.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "tz.h"
+#include "xmalloc.h"
+
+/* Sets TZ to zone; *saved gets the old value (free with tz_restore). */
+static void
+tz_enter(const char *zone, char **saved)
+{
+	const char *old = getenv("TZ");
+
+	*saved = old != NULL ? xstrdup(old) : NULL;
+	setenv("TZ", zone, 1);
+	tzset();
+}
+
+/* Puts TZ back as it was. */
+static void
+tz_restore(char *saved)
+{
+	if (saved != NULL) {
+		setenv("TZ", saved, 1);
+		free(saved);
+	} else
+		unsetenv("TZ");
+	tzset();
+}
+
+/* The local time in zone of a UTC instant. 0, or -1. */
+int
+tz_to_local(const char *zone, int64_t utc, struct tm *out)
+{
+	time_t t = (time_t)utc;
+	char *saved;
+	int rv;
+
+	tz_enter(zone, &saved);
+	rv = localtime_r(&t, out) == NULL ? -1 : 0;
+	tz_restore(saved);
+	return rv;
+}
+
+/*
+ * The UTC instant of a local wall-clock time in zone (tm_year, tm_mon,
+ * tm_mday, tm_hour, tm_min used).  A time that does not exist (the hour
+ * skipped in spring) or exists twice (autumn) is taken as libc's mktime
+ * takes it with tm_isdst = -1.  0, or -1.
+ */
+int
+tz_from_local(const char *zone, const struct tm *local, int64_t *utc)
+{
+	struct tm tm = *local;
+	char *saved;
+	time_t t;
+
+	tm.tm_isdst = -1;
+	tm.tm_sec = 0;
+	tz_enter(zone, &saved);
+	t = mktime(&tm);
+	tz_restore(saved);
+	if (t == (time_t)-1)
+		return -1;
+	*utc = (int64_t)t;
+	return 0;
+}
