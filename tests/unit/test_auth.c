@@ -176,6 +176,107 @@ test_member_own(void **state)
 	    mkid(&e, "leiden"), NULL, 0, "deletes");
 }
 
+/* A meeting hosted by host. */
+static Samen__V1__Entity *
+mkmeeting(Samen__V1__Entity *e, Samen__V1__Meeting *m, const char *host)
+{
+	samen__v1__entity__init(e);
+	samen__v1__meeting__init(m);
+	e->id = (char *)(uintptr_t)"M1";
+	e->body_case = SAMEN__V1__ENTITY__BODY_MEETING;
+	e->meeting = m;
+	m->host = (char *)(uintptr_t)host;
+	return e;
+}
+
+/* Meeting: create and edit (and cancel) only when hosting. */
+static void
+test_member_meeting(void **state)
+{
+	Samen__V1__Entity o, n;
+	Samen__V1__Meeting ob, nb;
+
+	(void)state;
+	check(&leiden, AUTH_CREATE, SAMEN__V1__KIND__MEETING, NULL,
+	    mkmeeting(&n, &nb, "leiden"), 1, NULL);
+	check(&leiden, AUTH_CREATE, SAMEN__V1__KIND__MEETING, NULL,
+	    mkmeeting(&n, &nb, "oegstgeest"), 0, "hosts");
+	check(&leiden, AUTH_UPDATE, SAMEN__V1__KIND__MEETING,
+	    mkmeeting(&o, &ob, "leiden"), mkmeeting(&n, &nb, "leiden"), 1,
+	    NULL);
+	nb.status = SAMEN__V1__MEETING__STATE__CANCELLED;
+	check(&leiden, AUTH_UPDATE, SAMEN__V1__KIND__MEETING,
+	    mkmeeting(&o, &ob, "oegstgeest"), &n, 0, "cancels only");
+	/* taking over another's meeting by changing its host */
+	check(&leiden, AUTH_UPDATE, SAMEN__V1__KIND__MEETING,
+	    mkmeeting(&o, &ob, "oegstgeest"), mkmeeting(&n, &nb, "leiden"), 0,
+	    "meetings their municipality hosts");
+	check(&leiden, AUTH_DELETE, SAMEN__V1__KIND__MEETING,
+	    mkmeeting(&o, &ob, "leiden"), NULL, 0, "deletes");
+}
+
+/* A dossier from one side to another. */
+static Samen__V1__Entity *
+mkdossier(Samen__V1__Entity *e, Samen__V1__Dossier *d, const char *from,
+    const char *to, Samen__V1__Dossier__State state)
+{
+	samen__v1__entity__init(e);
+	samen__v1__dossier__init(d);
+	e->id = (char *)(uintptr_t)"H1";
+	e->body_case = SAMEN__V1__ENTITY__BODY_DOSSIER;
+	e->dossier = d;
+	d->title = (char *)(uintptr_t)"Overdracht";
+	d->from = (char *)(uintptr_t)from;
+	d->to = (char *)(uintptr_t)to;
+	d->state = state;
+	return e;
+}
+
+/* Dossier: the handing-over side edits; the addressee only acknowledges. */
+static void
+test_member_dossier(void **state)
+{
+	Samen__V1__Entity o, n;
+	Samen__V1__Dossier ob, nb;
+
+	(void)state;
+	check(&leiden, AUTH_CREATE, SAMEN__V1__KIND__DOSSIER, NULL,
+	    mkdossier(&n, &nb, "leiden", "oegstgeest",
+	    SAMEN__V1__DOSSIER__STATE__DRAFT), 1, NULL);
+	check(&leiden, AUTH_CREATE, SAMEN__V1__KIND__DOSSIER, NULL,
+	    mkdossier(&n, &nb, "oegstgeest", "leiden",
+	    SAMEN__V1__DOSSIER__STATE__DRAFT), 0, "hands over");
+	check(&leiden, AUTH_UPDATE, SAMEN__V1__KIND__DOSSIER,
+	    mkdossier(&o, &ob, "leiden", "oegstgeest",
+	    SAMEN__V1__DOSSIER__STATE__DRAFT),
+	    mkdossier(&n, &nb, "leiden", "oegstgeest",
+	    SAMEN__V1__DOSSIER__STATE__READY), 1, NULL);
+	/* addressed to leiden: acknowledge yes, anything else no */
+	check(&leiden, AUTH_UPDATE, SAMEN__V1__KIND__DOSSIER,
+	    mkdossier(&o, &ob, "oegstgeest", "leiden",
+	    SAMEN__V1__DOSSIER__STATE__HANDED_OVER),
+	    mkdossier(&n, &nb, "oegstgeest", "leiden",
+	    SAMEN__V1__DOSSIER__STATE__ACKNOWLEDGED), 1, NULL);
+	check(&leiden, AUTH_UPDATE, SAMEN__V1__KIND__DOSSIER,
+	    mkdossier(&o, &ob, "oegstgeest", "leiden",
+	    SAMEN__V1__DOSSIER__STATE__HANDED_OVER),
+	    mkdossier(&n, &nb, "oegstgeest", "leiden",
+	    SAMEN__V1__DOSSIER__STATE__DRAFT), 0, "only acknowledges");
+	mkdossier(&n, &nb, "oegstgeest", "leiden",
+	    SAMEN__V1__DOSSIER__STATE__ACKNOWLEDGED);
+	nb.note = (char *)(uintptr_t)"changed on the way";
+	check(&leiden, AUTH_UPDATE, SAMEN__V1__KIND__DOSSIER,
+	    mkdossier(&o, &ob, "oegstgeest", "leiden",
+	    SAMEN__V1__DOSSIER__STATE__HANDED_OVER), &n, 0,
+	    "only acknowledges");
+	/* neither side */
+	check(&leiden, AUTH_UPDATE, SAMEN__V1__KIND__DOSSIER,
+	    mkdossier(&o, &ob, "oegstgeest", "voorschoten",
+	    SAMEN__V1__DOSSIER__STATE__READY),
+	    mkdossier(&n, &nb, "oegstgeest", "voorschoten",
+	    SAMEN__V1__DOSSIER__STATE__ACKNOWLEDGED), 0, "dossiers");
+}
+
 int
 main(void)
 {
@@ -185,6 +286,8 @@ main(void)
 		cmocka_unit_test(test_member_region),
 		cmocka_unit_test(test_member_item),
 		cmocka_unit_test(test_member_own),
+		cmocka_unit_test(test_member_meeting),
+		cmocka_unit_test(test_member_dossier),
 	};
 
 	return cmocka_run_group_tests_name("auth", tests, NULL, NULL);
