@@ -26,7 +26,7 @@ endif
 CC ?= cc
 PKG_CONFIG ?= pkg-config
 PKGS := libevent libevent_openssl libprotobuf-c sqlite3 openssl inih \
-	jansson libsystemd
+	jansson libsystemd libical
 PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS))
 PKG_LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS))
 
@@ -55,12 +55,15 @@ DAEMON_SRCS := \
 	daemon/agenda.c \
 	daemon/audit.c \
 	daemon/auth.c \
+	daemon/availability.c \
 	daemon/commit.c \
 	daemon/config.c \
 	daemon/conn.c \
 	daemon/dispatch.c \
 	daemon/entity.c \
+	daemon/ical.c \
 	daemon/main.c \
+	daemon/meeting.c \
 	daemon/pki.c \
 	daemon/region.c \
 	daemon/server.c \
@@ -82,7 +85,15 @@ CLIENT_SRCS := \
 	client/cmd-agenda.c \
 	client/cmd-audit.c \
 	client/cmd-priorities.c \
-	client/cmd-sync.c
+	client/cmd-sync.c \
+	client/edit.c \
+	client/localtime.c \
+	client/grid.c \
+	client/cmd-meeting.c \
+	client/cmd-availability.c \
+	client/cmd-dossier.c \
+	client/cmd-timeline.c \
+	client/cmd-calendar.c
 
 UNIT_TESTS := \
 	tests/unit/test_frame \
@@ -90,7 +101,8 @@ UNIT_TESTS := \
 	tests/unit/test_principal \
 	tests/unit/test_date \
 	tests/unit/test_borda \
-	tests/unit/test_auth
+	tests/unit/test_auth \
+	tests/unit/test_ical
 
 TOOLS_SRCS := tests/tools/wireprobe.c
 
@@ -151,6 +163,7 @@ $(BUILD)/tests/unit/%: $(BUILD)/tests/unit/%.o $(COMMON_OBJS)
 
 # Unit tests of daemon modules link those modules too.
 $(BUILD)/tests/unit/test_auth: $(BUILD)/daemon/auth.o
+$(BUILD)/tests/unit/test_ical: $(BUILD)/daemon/ical.o
 
 # `make check` first installs what is missing, then builds with the
 # libraries found (hence the second make).

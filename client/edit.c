@@ -290,6 +290,21 @@ edit_mirror_error(struct client *c, char *cause)
 	return rv;
 }
 
+/* True when v holds x; an empty list (no filter) holds everything. */
+int
+edit_in(const int *v, size_t n, int x)
+{
+	size_t i;
+
+	if (n == 0)
+		return 1;
+	for (i = 0; i < n; i++) {
+		if (v[i] == x)
+			return 1;
+	}
+	return 0;
+}
+
 /* "-" for an empty string, for table cells. */
 const char *
 edit_dash(const char *s)

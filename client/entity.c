@@ -82,6 +82,7 @@ static const struct entity_word entity_dossier_words[] = {
 	{ SAMEN__V1__DOSSIER__STATE__READY, "ready" },
 	{ SAMEN__V1__DOSSIER__STATE__HANDED_OVER, "handed-over" },
 	{ SAMEN__V1__DOSSIER__STATE__ACKNOWLEDGED, "acknowledged" },
+	{ SAMEN__V1__DOSSIER__STATE__HANDED_OVER, "handover" },
 	{ 0, NULL }
 };
 

@@ -5,11 +5,11 @@
  * colour, so that a test can compare the text with a stored one.
  *
  * A cell is ten columns: '>' for today or a blank, the day of the month
- * in two, a blank, and six for marks: up to three meeting letters (two
- * and '+' when there are more), H or h for a holiday, B for a region
- * blackout, then how many municipalities are busy (or '*' when the grid
- * is for one municipality).  Cells are one blank apart; lines carry no
- * trailing blanks.
+ * in two, a blank, and six for marks: the letters of up to three
+ * meetings (two and '+' when there are more), H or h for a holiday, B
+ * for a region blackout, then how many municipalities are busy (or '*'
+ * when the grid is for one municipality).  Cells are one blank apart;
+ * lines carry no trailing blanks.
  */
 #include <stdarg.h>
 #include <stdlib.h>
@@ -140,12 +140,11 @@ grid_cell(struct grid_buf *b, const struct grid_month *g, int day)
 		grid_add(b, "%s%2d%s ", GRID_TODAY, day, GRID_RESET);
 	else
 		grid_add(b, "%2d ", day);
-	n = strnlen(d->kinds, GRID_KINDS_MAX + 1);
+	n = strnlen(d->kinds, GRID_KINDS_MAX);
 	if (n > 0) {
-		memcpy(kinds, d->kinds, n > GRID_KINDS_MAX ? GRID_KINDS_MAX :
-		    n);
-		kinds[n > GRID_KINDS_MAX ? GRID_KINDS_MAX : n] = '\0';
-		if (n > GRID_KINDS_MAX)
+		memcpy(kinds, d->kinds, n);
+		kinds[n] = '\0';
+		if (d->meetings > GRID_KINDS_MAX)
 			kinds[GRID_KINDS_MAX - 1] = '+';
 		used += grid_mark(b, g, GRID_MEETING, kinds);
 	}

@@ -90,6 +90,24 @@ local_from_utc(const char *zone, int64_t utc, char *date, char *hhmm)
 		    (unsigned)tm.tm_min % 100u);
 }
 
+/*
+ * The weekday of a date (YYYY-MM-DD): "Mon", or with full "Monday"; ""
+ * when it is not a date.
+ */
+const char *
+local_weekday(const char *s, int full)
+{
+	static const char *const names[] = { "Sunday", "Monday", "Tuesday",
+	    "Wednesday", "Thursday", "Friday", "Saturday" };
+	static const char *const abbr[] = { "Sun", "Mon", "Tue", "Wed",
+	    "Thu", "Fri", "Sat" };
+	struct date d;
+
+	if (date_parse(s, &d) == -1)
+		return "";
+	return (full ? names : abbr)[date_weekday(&d)];
+}
+
 /* Writes today's date in zone (DATE_STRLEN bytes). */
 void
 local_today(const char *zone, char *date)

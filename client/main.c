@@ -35,6 +35,28 @@ static const struct client_cmd client_cmds[] = {
 	{ "priorities", "",
 	  "the regional priority list, with each municipality's rank",
 	  cmd_priorities, 0 },
+	{ "meeting", "list|show|add|edit|confirm|cancel ...",
+	  "regional meetings: plan, change, confirm, cancel",
+	  cmd_meeting, CMD_SUBCOMMANDS },
+	{ "availability", "show|set|import ...",
+	  "the busy dates of each municipality (council evenings ...)",
+	  cmd_availability, CMD_SUBCOMMANDS },
+	{ "dossier", "list|show|add|edit|ready|handover|ack ...",
+	  "handover dossiers for the new councils and boards",
+	  cmd_dossier, CMD_SUBCOMMANDS },
+	{ "timeline", "",
+	  "the handover timeline: key dates, meetings, dossiers due",
+	  cmd_timeline, 0 },
+	{ "calendar", "[--month YYYY-MM] [--municipality ID]",
+	  "a month grid: meetings, holidays, blackouts, busy dates",
+	  cmd_calendar, 0 },
+	{ "holidays", "[YEAR]",
+	  "the public holidays of a year (default: this year)",
+	  cmd_holidays, 0 },
+	{ "export-ical", "[--out FILE] [--status S,..] [--kind K,..] "
+	  "[--from YYYY-MM-DD]\n\t[--to YYYY-MM-DD] [--municipality M]",
+	  "the meetings as one iCalendar file, for any calendar program",
+	  cmd_export_ical, 0 },
 	{ "audit", "[--since REV] [--limit N] | verify",
 	  "admin: the audit log, or check its hash chain",
 	  cmd_audit, CMD_SUBCOMMANDS },
@@ -55,7 +77,7 @@ client_usage(FILE *fp)
 	fprintf(fp, "usage: samen [--config FILE] [--server HOST:PORT] "
 	    "[--json] COMMAND [ARGS]\n\ncommands:\n");
 	for (i = 0; i < NCMDS; i++)
-		fprintf(fp, "  %-11s %s\n", client_cmds[i].name,
+		fprintf(fp, "  %-13s %s\n", client_cmds[i].name,
 		    client_cmds[i].help);
 	fprintf(fp, "\noptions:\n"
 	    "  --config FILE       client configuration (default "
@@ -153,6 +175,50 @@ client_parse_number(const char *s, uint64_t max, uint64_t *out)
 		return -1;
 	*out = v;
 	return 0;
+}
+
+/*
+ * Runs a subcommand of a command family (samen meeting list ...): finds
+ * it in cmds by the word after the family's name, answers --help with
+ * help (the family) or the subcommand's line, and returns its exit code.
+ */
+int
+client_run_subcommand(struct client *c, int argc, char **argv,
+    const struct client_cmd *cmds, size_t ncmds, void (*help)(FILE *))
+{
+	const struct client_cmd *sub = NULL;
+	const char *name;
+	size_t i;
+
+	if (argc < 2) {
+		help(stderr);
+		return EXIT_USAGE;
+	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+	    strcmp(argv[1], "help") == 0) {
+		help(stdout);
+		return 0;
+	}
+	for (i = 0; i < ncmds && sub == NULL; i++) {
+		name = strchr(cmds[i].name, ' ');
+		if (name != NULL && strcmp(name + 1, argv[1]) == 0)
+			sub = &cmds[i];
+	}
+	if (sub == NULL) {
+		fprintf(stderr, "samen %s: unknown subcommand '%s'; one of:",
+		    argv[0], argv[1]);
+		for (i = 0; i < ncmds; i++) {
+			if ((name = strchr(cmds[i].name, ' ')) != NULL)
+				fprintf(stderr, " %s", name + 1);
+		}
+		fprintf(stderr, "\n");
+		return EXIT_USAGE;
+	}
+	if (client_wants_help(argc - 1, argv + 1)) {
+		client_print_cmd_help(sub);
+		return 0;
+	}
+	return sub->fn(c, argc - 1, argv + 1);
 }
 
 /* samen help [COMMAND]. */

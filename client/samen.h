@@ -80,7 +80,8 @@ enum entity_enum {
 #define GRID_HOLIDAY_LISTED	3	/* listed, not blocked (Good Friday) */
 
 struct grid_day {
-	char	kinds[GRID_KINDS_MAX + 1];	/* meeting kind letters */
+	char	kinds[GRID_KINDS_MAX + 1];	/* the first meetings' kinds */
+	int	meetings;	/* meetings that day */
 	int	holiday;	/* GRID_HOLIDAY_* */
 	int	blackout;	/* inside a region blackout */
 	int	busy;		/* municipalities busy that day */
@@ -105,6 +106,8 @@ int	 client_wants_help(int, char **);
 void	 client_print_cmd_help(const struct client_cmd *);
 int	 client_bad_option(const struct client_cmd *, char **);
 int	 client_parse_number(const char *, uint64_t, uint64_t *);
+int	 client_run_subcommand(struct client *, int, char **,
+	    const struct client_cmd *, size_t, void (*)(FILE *));
 
 /* conf.c */
 char	*conf_default_path(void);
@@ -175,6 +178,7 @@ int	 edit_date(const struct client_cmd *, const char *, const char *);
 int	 edit_hhmm(const char *, int *, int *);
 int	 edit_rev(const struct client_cmd *, const char *, uint64_t *);
 int	 edit_mirror_error(struct client *, char *);
+int	 edit_in(const int *, size_t, int);
 const char *edit_dash(const char *);
 
 /* localtime.c */
@@ -182,6 +186,7 @@ char	*local_zone(struct mirror *, const Samen__V1__HelloResponse *);
 int	 local_to_utc(const char *, const char *, int, int, int64_t *);
 void	 local_from_utc(const char *, int64_t, char *, char *);
 void	 local_today(const char *, char *);
+const char *local_weekday(const char *, int);
 
 /* grid.c */
 char	 grid_kind_letter(int);
@@ -227,6 +232,8 @@ int	 cmd_audit(struct client *, int, char **);
 
 /* cmd-meeting.c */
 int	 cmd_meeting(struct client *, int, char **);
+int	 meeting_involves(const Samen__V1__Meeting *, const char *);
+void	 meeting_sort(Samen__V1__Entity **, size_t);
 
 /* cmd-availability.c */
 int	 cmd_availability(struct client *, int, char **);

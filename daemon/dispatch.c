@@ -51,6 +51,10 @@ static const struct dispatch_row dispatch_table[] = {
 	  timeline_list },
 	{ SAMEN__V1__REQUEST__BODY_HOLIDAYS, "holidays", ANYONE, 0,
 	  timeline_holidays },
+	{ SAMEN__V1__REQUEST__BODY_EXPORT_ICAL, "export ical", ANYONE, 0,
+	  meeting_export },
+	{ SAMEN__V1__REQUEST__BODY_IMPORT_AVAILABILITY, "import availability",
+	  ANYONE, 1, availability_import },
 };
 
 /* Memory for the response, freed after it is sent. */

@@ -231,6 +231,10 @@ int	 pki_revoke(struct store *, const struct config *, const char *,
 	    char **);
 int	 pki_write_crl(struct store *, const struct config *, char **);
 
+/* availability.c */
+int	 availability_import(struct dispatch_ctx *, const Samen__V1__Request *,
+	    Samen__V1__Response *);
+
 /* audit.c */
 void	 audit_hash(const unsigned char *, const struct audit_record *,
 	    unsigned char *);
@@ -299,6 +303,10 @@ int	 watch_start(struct dispatch_ctx *, const Samen__V1__Request *,
 int	 watch_stop(struct dispatch_ctx *, const Samen__V1__Request *,
 	    Samen__V1__Response *);
 void	 watch_fanout(struct server *, Samen__V1__Change **, size_t);
+
+/* meeting.c */
+int	 meeting_export(struct dispatch_ctx *, const Samen__V1__Request *,
+	    Samen__V1__Response *);
 
 /* region.c */
 int	 region_election_date(int, char *, size_t);

@@ -15,6 +15,7 @@ for pair in \
 	inih:libinih-dev \
 	jansson:libjansson-dev \
 	libsystemd:libsystemd-dev \
+	libical:libical-dev \
 	cmocka:libcmocka-dev
 do
 	mod=${pair%%:*}
