@@ -92,7 +92,7 @@ auth_only_state(const Samen__V1__Dossier *a, const Samen__V1__Dossier *b)
 
 /*
  * Dossiers: the handing-over side creates and edits them; the side they
- * are addressed to may only acknowledge.
+ * are addressed to may only acknowledge one that was handed over.
  */
 static int
 auth_dossier(const char *m, const Samen__V1__Entity *old,
@@ -105,6 +105,7 @@ auth_dossier(const char *m, const Samen__V1__Entity *old,
 	if (strcmp(old->dossier->from, m) == 0)
 		return strcmp(n->from, m) == 0;
 	return strcmp(old->dossier->to, m) == 0 &&
+	    old->dossier->state == SAMEN__V1__DOSSIER__STATE__HANDED_OVER &&
 	    n->state == SAMEN__V1__DOSSIER__STATE__ACKNOWLEDGED &&
 	    auth_only_state(old->dossier, n);
 }
@@ -143,7 +144,7 @@ static const struct auth_row auth_table[] = {
 	  "a member creates only dossiers their municipality hands over" },
 	{ SAMEN__V1__KIND__DOSSIER, AUTH_UPDATE, auth_dossier,
 	  "a member edits only dossiers their municipality hands over, and "
-	  "only acknowledges those addressed to it" },
+	  "only acknowledges those handed over to it" },
 };
 
 static const char *const auth_kind_names[] = {

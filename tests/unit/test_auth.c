@@ -262,6 +262,12 @@ test_member_dossier(void **state)
 	    SAMEN__V1__DOSSIER__STATE__HANDED_OVER),
 	    mkdossier(&n, &nb, "oegstgeest", "leiden",
 	    SAMEN__V1__DOSSIER__STATE__DRAFT), 0, "only acknowledges");
+	/* not before it was handed over */
+	check(&leiden, AUTH_UPDATE, SAMEN__V1__KIND__DOSSIER,
+	    mkdossier(&o, &ob, "oegstgeest", "leiden",
+	    SAMEN__V1__DOSSIER__STATE__DRAFT),
+	    mkdossier(&n, &nb, "oegstgeest", "leiden",
+	    SAMEN__V1__DOSSIER__STATE__ACKNOWLEDGED), 0, "only acknowledges");
 	mkdossier(&n, &nb, "oegstgeest", "leiden",
 	    SAMEN__V1__DOSSIER__STATE__ACKNOWLEDGED);
 	nb.note = (char *)(uintptr_t)"changed on the way";
