@@ -34,7 +34,7 @@ WARN := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 	-Wformat=2 -Wwrite-strings -Wpointer-arith -Wcast-qual -Werror
 CFLAGS ?= $(OPT) -g
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(CFLAGS) $(WARN) $(SANFLAGS) \
-	-Icommon -Idaemon -isystem $(BUILD)/gen $(PKG_CFLAGS) -MMD -MP
+	-Icommon -Idaemon -Iclient -isystem $(BUILD)/gen $(PKG_CFLAGS) -MMD -MP
 ALL_LDFLAGS = $(LDFLAGS) $(SANFLAGS)
 
 GEN_C := $(BUILD)/gen/samen.pb-c.c
@@ -102,6 +102,7 @@ UNIT_TESTS := \
 	tests/unit/test_date \
 	tests/unit/test_borda \
 	tests/unit/test_auth \
+	tests/unit/test_grid \
 	tests/unit/test_ical
 
 TOOLS_SRCS := tests/tools/wireprobe.c
@@ -163,6 +164,7 @@ $(BUILD)/tests/unit/%: $(BUILD)/tests/unit/%.o $(COMMON_OBJS)
 
 # Unit tests of daemon modules link those modules too.
 $(BUILD)/tests/unit/test_auth: $(BUILD)/daemon/auth.o
+$(BUILD)/tests/unit/test_grid: $(BUILD)/client/grid.o
 $(BUILD)/tests/unit/test_ical: $(BUILD)/daemon/ical.o
 
 # `make check` first installs what is missing, then builds with the

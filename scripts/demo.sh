@@ -137,6 +137,65 @@ kill "$WATCH_PID" 2>/dev/null || true
 wait "$WATCH_PID" 2>/dev/null || true
 cat "$DEMO/watch.out"
 
+# The warm handover: after the election of 2030-03-20 and the installation
+# of the new councils on 2030-04-03, the region meets in its new composition.
+say "Warm handover: each town hall imports its own council calendar"
+for m in leiden leiderdorp oegstgeest voorschoten zoeterwoude; do
+	c "griffie-$m" availability import "tests/fixtures/$m-raad.ics"
+done
+c publieksbalie availability show
+
+say "The secretariat plans the first meetings after the election by hand"
+c secretariaat meeting add \
+    --title "Regionale raadsbijeenkomst: kennismaking nieuwe raden" \
+    --kind regional-councils --date 2030-04-24 --start 19:30 --end 22:00 \
+    --host leiderdorp --location "Raadzaal, Statenlaan 1, Leiderdorp" \
+    --participants all --items A1,A3
+c secretariaat meeting add --title "Klankbordgroep regionale samenwerking" \
+    --kind sounding-board --date 2030-05-16 --start 19:30 --duration 120 \
+    --host voorschoten --location "Raadhuis, Leidseweg 25, Voorschoten"
+echo "(a note, not a refusal: three councils meet that Thursday; the secretariat moves it)"
+c secretariaat meeting edit M2 --date 2030-05-22
+c secretariaat meeting add --title "Informele ontmoeting nieuwe raadsleden" \
+    --kind informal --date 2030-05-08 --start 17:30 --end 19:30 \
+    --host zoeterwoude --location "Gemeentehuis, Noordbuurtseweg 2, Zoeterwoude"
+
+say "Leiden hosts a meeting of its own; the first regional meeting is confirmed"
+c griffie-leiden meeting add --title "Werkconferentie regionale energiestrategie" \
+    --kind regional-councils --date 2030-06-12 --start 19:30 --end 22:00 \
+    --location "Stadhuis, Stadhuisplein 1, Leiden" --items A1
+c secretariaat meeting confirm M1
+c publieksbalie meeting list
+
+say "Handover dossiers: Leiden hands one to the new council of Oegstgeest"
+c griffie-leiden dossier add \
+    --title "Regionale energiestrategie: besluiten en open punten" \
+    --to oegstgeest --due 2030-04-17 --item A1 \
+    --note "Raadsbesluit Leiden 6 november 2029, met amendement zon op daken"
+c griffie-leiden dossier ready H1
+c griffie-leiden dossier handover H1
+c griffie-oegstgeest dossier ack H1
+c griffie-leiderdorp dossier add \
+    --title "Jeugdzorg: stand van de gezamenlijke inkoop" \
+    --to voorschoten --due 2030-05-01 --item A2
+echo "(H2 stays a draft for now)"
+c publieksbalie dossier list
+
+say "The handover timeline, as the public desk sees it"
+c publieksbalie timeline
+
+say "April 2030 on one page"
+c publieksbalie calendar --month 2030-04 | cat
+
+say "All meetings as one iCalendar file, for Outlook or any calendar program"
+c publieksbalie export-ical --out "$DEMO/region.ics"
+echo "The file is demo/region.ics; its first lines:"
+head -n 25 "$DEMO/region.ics"
+echo "..."
+echo "and the first meeting in it:"
+sed -n '/^BEGIN:VEVENT/,/^END:VEVENT/p' "$DEMO/region.ics" |
+    sed '/^END:VEVENT/q'
+
 say "The secretariat checks the audit log's hash chain"
 c secretariaat audit verify
 
