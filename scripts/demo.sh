@@ -14,11 +14,26 @@ SAMEN="$ROOT/$BUILD/samen"
 DEMO="$ROOT/demo"
 
 say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
-run() { printf '$ %s\n' "$*" | sed "s|$ROOT/||g"; "$@"; }
+# run CMD...: show the command as one could type it, then run it
+run() {
+	local a line=
+	for a in "$@"; do
+		case $a in
+		'' | *[!A-Za-z0-9_./:=,@%+-]*) a="'${a//\'/\'\\\'\'}'" ;;
+		esac
+		line="$line${line:+ }$a"
+	done
+	printf '$ %s\n' "$line" | sed "s|$ROOT/||g"
+	"$@"
+}
 
 if [ -f "$DEMO/samend.pid" ] && kill -0 "$(cat "$DEMO/samend.pid")" 2>/dev/null; then
-	kill -TERM "$(cat "$DEMO/samend.pid")"
-	sleep 0.5
+	old=$(cat "$DEMO/samend.pid")
+	kill -TERM "$old"
+	for _ in $(seq 1 50); do
+		kill -0 "$old" 2>/dev/null || break
+		sleep 0.1
+	done
 fi
 rm -rf "$DEMO"
 mkdir -p "$DEMO/bundles" "$DEMO/clients"
@@ -64,7 +79,18 @@ echo "samend (pid $(cat "$DEMO/samend.pid")) listens on 127.0.0.1:$PORT"
 
 stop() {
 	if [ -z "${DEMO_KEEP:-}" ] && [ -f "$DEMO/samend.pid" ]; then
-		kill -TERM "$(cat "$DEMO/samend.pid")" 2>/dev/null || true
+		local pid
+		pid=$(cat "$DEMO/samend.pid")
+		kill -TERM "$pid" 2>/dev/null || true
+		# wait until it has gone, so that nothing is left behind
+		for _ in $(seq 1 50); do
+			case $(ps -o stat= -p "$pid" 2>/dev/null) in
+			'' | Z*) break ;;
+			esac
+			sleep 0.1
+		done
+		kill -KILL "$pid" 2>/dev/null || true
+		wait "$pid" 2>/dev/null || true
 		rm -f "$DEMO/samend.pid"
 	fi
 }
@@ -189,7 +215,7 @@ c publieksbalie calendar --month 2030-04 | cat
 
 say "All meetings as one iCalendar file, for Outlook or any calendar program"
 c publieksbalie export-ical --out "$DEMO/region.ics"
-echo "The file is demo/region.ics; its first lines:"
+echo "Open demo/region.ics in Outlook or any calendar program. Its first lines:"
 head -n 25 "$DEMO/region.ics"
 echo "..."
 echo "and the first meeting in it:"
@@ -211,8 +237,10 @@ run "$SAMEN" --config "$DEMO/clients/griffie-zoeterwoude/client.conf" status
 echo "(exit code $?)"
 set -e
 
-say "What the daemon logged"
-sed "s|$ROOT/||g" "$DEMO/samend.log"
+say "What the daemon logged (besides each connection opening and closing)"
+grep -v -e ' connected, TLS' -e ' disconnected: closed by client$' \
+    "$DEMO/samend.log" | sed "s|$ROOT/||g"
+echo "($(grep -c ' connected, TLS' "$DEMO/samend.log") connections; all of it is in demo/samend.log)"
 
 say "Done"
 if [ -n "${DEMO_KEEP:-}" ]; then

@@ -145,3 +145,38 @@ teardown() {
 	run as desk timeline
 	[[ "$output" == *"Eerste regionale bijeenkomst"* ]]
 }
+
+@test "meetings are validated field by field and nothing is stored" {
+	run as secretariat meeting add --title "X" --kind informal --date 2030-05-13 --start 19:30 --end 19:00 --host leiden
+	[ "$status" -ne 0 ]
+	run as secretariat meeting add --title "X" --kind informal --date 2030-05-13 --start 19:30 --duration 60 --host katwijk
+	[ "$status" -eq 65 ]
+	[[ "$output" == *"host 'katwijk' is not a municipality"* ]]
+	run as secretariat meeting add --title "X" --kind informal --date 2030-05-13 --start 19:30 --duration 60 --host leiden --participants leiden,nergenshuizen
+	[ "$status" -eq 65 ]
+	[[ "$output" == *"participants"* ]]
+	run as secretariat meeting add --title "X" --kind informal --date 2030-05-13 --start 19:30 --duration 60 --host leiden --items A42
+	[ "$status" -eq 65 ]
+	[[ "$output" == *"'A42' is not an agenda item"* ]]
+	run as secretariat meeting add --title "X" --kind banquet --date 2030-05-13 --start 19:30 --duration 60 --host leiden
+	[ "$status" -eq 64 ]
+	run as desk --json meeting list
+	[[ "$output" != *'"id":"M'* ]]
+}
+
+@test "export filters by date range and municipality; an overdue dossier shows in the timeline" {
+	as secretariat meeting add --title "April" --kind informal --date 2030-04-24 --start 19:30 --duration 60 --host leiden --participants leiden,leiderdorp >/dev/null
+	as secretariat meeting add --title "Mei" --kind informal --date 2030-05-22 --start 19:30 --duration 60 --host oegstgeest --participants oegstgeest >/dev/null
+	as desk export-ical --out "$T/april.ics" --from 2030-04-01 --to 2030-04-30
+	[ "$(grep -c '^BEGIN:VEVENT' "$T/april.ics")" -eq 1 ]
+	grep -q '^SUMMARY:April' "$T/april.ics"
+	as desk export-ical --out "$T/lt.ics" --municipality leiderdorp
+	[ "$(grep -c '^BEGIN:VEVENT' "$T/lt.ics")" -eq 1 ]
+	as desk export-ical --out "$T/og.ics" --municipality oegstgeest
+	grep -q '^SUMMARY:Mei' "$T/og.ics"
+	as clerk-leiden dossier add --title "Te laat" --to oegstgeest --due 2026-01-10 >/dev/null
+	run as desk --json timeline
+	[[ "$output" == *'"date":"2026-01-10","kind":"dossier","title":"dossier due: Te laat"'*'"overdue":true'* ]]
+	run as desk timeline
+	echo "$output" | grep -E "2026-01-10.*!|!.*2026-01-10"
+}
