@@ -169,7 +169,7 @@ conn_lost(struct conn *c, const char *why)
 	int linger = refused || !c->peer_closed;
 
 	if (refused)
-		log_info("%s: %s", c->peer, why);
+		log_debug("%s: %s", c->peer, why);	/* the reason was logged */
 	else
 		log_info("%s: %s (%s, %s) disconnected: %s", c->peer,
 		    c->who.name, c->who.municipality,

@@ -80,6 +80,25 @@ timeline_add(struct timeline *t, const char *date, const char *kind,
 	return e;
 }
 
+/* A dossier's state in words. */
+static const char *
+timeline_dossier_state(Samen__V1__Dossier__State state)
+{
+	switch (state) {
+	case SAMEN__V1__DOSSIER__STATE__DRAFT:
+		return "draft";
+	case SAMEN__V1__DOSSIER__STATE__READY:
+		return "ready";
+	case SAMEN__V1__DOSSIER__STATE__HANDED_OVER:
+		return "handed over";
+	case SAMEN__V1__DOSSIER__STATE__ACKNOWLEDGED:
+		return "acknowledged";
+	default:
+		break;
+	}
+	return "?";
+}
+
 /* Compares two entries by date. */
 static int
 timeline_cmp(const void *a, const void *b)
@@ -193,7 +212,8 @@ timeline_list(struct dispatch_ctx *ctx, const Samen__V1__Request *req,
 
 		if (*d->due_date == '\0')
 			continue;
-		snprintf(title, sizeof(title), "dossier due: %s", d->title);
+		snprintf(title, sizeof(title), "dossier due: %s (%s)", d->title,
+		    timeline_dossier_state(d->state));
 		e = timeline_add(&t, d->due_date, "dossier", title,
 		    doss[i]->id, d->to);
 		e->overdue = strcmp(d->due_date, today) < 0 &&

@@ -249,6 +249,7 @@ samend keeps running (pid $(cat "$DEMO/samend.pid")) on 127.0.0.1:$PORT. Talk to
 
   $BUILD/samen --config demo/clients/griffie-leiden/client.conf agenda list
   $BUILD/samen --config demo/clients/publieksbalie/client.conf priorities
+  $BUILD/samen --config demo/clients/publieksbalie/client.conf calendar --month 2030-05
   $BUILD/samen --config demo/clients/secretariaat/client.conf --json status
 
 Its log is demo/samend.log. Stop it with: kill \$(cat demo/samend.pid)

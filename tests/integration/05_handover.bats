@@ -176,7 +176,7 @@ teardown() {
 	grep -q '^SUMMARY:Mei' "$T/og.ics"
 	as clerk-leiden dossier add --title "Te laat" --to oegstgeest --due 2026-01-10 >/dev/null
 	run as desk --json timeline
-	[[ "$output" == *'"date":"2026-01-10","kind":"dossier","title":"dossier due: Te laat"'*'"overdue":true'* ]]
+	[[ "$output" == *'"date":"2026-01-10","kind":"dossier","title":"dossier due: Te laat (draft)"'*'"overdue":true'* ]]
 	run as desk timeline
 	echo "$output" | grep -E "2026-01-10.*!|!.*2026-01-10"
 }
