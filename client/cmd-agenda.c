@@ -4,14 +4,12 @@
  * copy as it is); writes go to the daemon as one put each, with the rev
  * they were based on, and a conflict shows what changed meanwhile.
  */
-#include <ctype.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <jansson.h>
 
-#include "date.h"
 #include "samen.h"
 #include "xmalloc.h"
 
@@ -74,61 +72,6 @@ agenda_help(FILE *fp)
 }
 
 /*
- * An item id as typed (free it): "A3", "a3" and "3" all mean A3;
- * anything else stays as it is.
- */
-static char *
-agenda_item_id(const char *s)
-{
-	const char *p;
-	char *id;
-
-	p = (s[0] == 'a' || s[0] == 'A') ? s + 1 : s;
-	if (*p == '\0')
-		return xstrdup(s);
-	for (; *p != '\0'; p++) {
-		if (!isdigit((unsigned char)*p))
-			return xstrdup(s);
-	}
-	p = (s[0] == 'a' || s[0] == 'A') ? s + 1 : s;
-	xasprintf(&id, "A%s", p);
-	return id;
-}
-
-/* Parses an enum word of an option; 64 with the valid words if unknown. */
-static int
-agenda_word(const struct client_cmd *cmd, enum entity_enum e,
-    const char *opt, const char *arg, int *value)
-{
-	char *words;
-	int rv;
-
-	if (entity_parse_word(e, arg, value) == 0)
-		return 0;
-	words = entity_words(e);
-	rv = client_usage_error(cmd, "%s '%s' is unknown; use one of: %s",
-	    opt, arg, words);
-	free(words);
-	return rv;
-}
-
-/* "-" for an empty string, for table cells. */
-static const char *
-agenda_dash(const char *s)
-{
-	return s != NULL && *s != '\0' ? s : "-";
-}
-
-/* An enum's word or "-". */
-static const char *
-agenda_enum(enum entity_enum e, int v)
-{
-	const char *w = entity_word(e, v);
-
-	return w != NULL ? w : "-";
-}
-
-/*
  * The council decisions on an item, from the mirror. 0: *ds, *n set
  * (free with mirror_list_free); -1: *cause.
  */
@@ -142,16 +85,6 @@ agenda_decisions(struct mirror *m, const char *item, Samen__V1__Entity ***ds,
 	xasprintf(&prefix, "%s/", item);
 	rv = mirror_list(m, SAMEN__V1__KIND__DECISION, prefix, ds, n, cause);
 	free(prefix);
-	return rv;
-}
-
-/* Prints an error about the local copy and returns 1. */
-static int
-agenda_mirror_error(struct client *c, char *cause)
-{
-	int rv = out_error(c, EXIT_OTHER, "%s", cause);
-
-	free(cause);
 	return rv;
 }
 
@@ -184,12 +117,12 @@ agenda_list(struct client *c, int argc, char **argv)
 	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'p':
-			if ((rv = agenda_word(cmd, ENTITY_PHASE, "--phase",
+			if ((rv = edit_word(cmd, ENTITY_PHASE, "--phase",
 			    optarg, &phase)) != 0)
 				return rv;
 			break;
 		case 's':
-			if ((rv = agenda_word(cmd, ENTITY_STATUS, "--status",
+			if ((rv = edit_word(cmd, ENTITY_STATUS, "--status",
 			    optarg, &status)) != 0)
 				return rv;
 			break;
@@ -207,7 +140,7 @@ agenda_list(struct client *c, int argc, char **argv)
 	if (mirror_list(m, SAMEN__V1__KIND__AGENDA_ITEM, NULL, &items, &n,
 	    &cause) == -1) {
 		mirror_close(m);
-		return agenda_mirror_error(c, cause);
+		return edit_mirror_error(c, cause);
 	}
 	if (c->json)
 		arr = json_array();
@@ -228,7 +161,7 @@ agenda_list(struct client *c, int argc, char **argv)
 		    (theme != NULL && strcasecmp(ai->theme, theme) != 0))
 			continue;
 		if (agenda_decisions(m, items[i]->id, &ds, &nd, &cause) == -1) {
-			rv = agenda_mirror_error(c, cause);
+			rv = edit_mirror_error(c, cause);
 			goto out;
 		}
 		div = entity_diverges(ds, nd);
@@ -243,10 +176,12 @@ agenda_list(struct client *c, int argc, char **argv)
 		}
 		out_table_add(t, "%s", div ? "!" : " ");
 		out_table_add(t, "%s", items[i]->id);
-		out_table_add(t, "%s", agenda_enum(ENTITY_PHASE, ai->phase));
-		out_table_add(t, "%s", agenda_enum(ENTITY_STATUS, ai->status));
-		out_table_add(t, "%s", agenda_dash(ai->theme));
-		out_table_add(t, "%s", agenda_dash(ai->lead_municipality));
+		out_table_add(t, "%s", entity_word_or_dash(ENTITY_PHASE,
+		    ai->phase));
+		out_table_add(t, "%s", entity_word_or_dash(ENTITY_STATUS,
+		    ai->status));
+		out_table_add(t, "%s", edit_dash(ai->theme));
+		out_table_add(t, "%s", edit_dash(ai->lead_municipality));
 		out_table_add(t, "%s", ai->title);
 	}
 	if (c->json) {
@@ -297,8 +232,9 @@ agenda_show_decisions(const char *item, Samen__V1__Entity **ds, size_t nd,
 	for (i = 0; i < nd; i++) {
 		d = ds[i]->decision;
 		out_table_add(t, "%s", ds[i]->id + plen);
-		out_table_add(t, "%s", agenda_enum(ENTITY_DECISION, d->state));
-		out_table_add(t, "%s", agenda_dash(d->meeting_date));
+		out_table_add(t, "%s", entity_word_or_dash(ENTITY_DECISION,
+		    d->state));
+		out_table_add(t, "%s", edit_dash(d->meeting_date));
 		out_table_add(t, "%s", d->note);
 	}
 	/* A municipality without a decision yet (there should be none). */
@@ -332,21 +268,14 @@ agenda_show(struct client *c, int argc, char **argv)
 		return client_usage_error(cmd, "give one item id");
 	if ((rv = mirror_refresh(c, &m, &online)) != 0)
 		return rv;
-	id = agenda_item_id(argv[1]);
-	if ((rv = mirror_get(m, SAMEN__V1__KIND__AGENDA_ITEM, id, &e,
-	    &cause)) == -1) {
-		rv = agenda_mirror_error(c, cause);
+	id = edit_id(argv[1], 'A');
+	if ((rv = edit_get(c, m, SAMEN__V1__KIND__AGENDA_ITEM, "agenda item",
+	    id, online, &e)) != 0)
 		goto out;
-	}
-	if (rv == 1) {
-		rv = out_error(c, EXIT_NOTFOUND, "there is no agenda item %s%s",
-		    id, online ? "" : " in the local copy");
-		goto out;
-	}
 	if (agenda_decisions(m, id, &ds, &nd, &cause) == -1 ||
 	    mirror_list(m, SAMEN__V1__KIND__MUNICIPALITY, NULL, &ms, &nm,
 	    &cause) == -1) {
-		rv = agenda_mirror_error(c, cause);
+		rv = edit_mirror_error(c, cause);
 		goto out;
 	}
 	div = entity_diverges(ds, nd);
@@ -389,82 +318,6 @@ out:
 	free(id);
 	mirror_close(m);
 	return rv;
-}
-
-/*
- * Reports a refused put: the status and, for a conflict, each field that
- * differs between yours and the current entity.  Returns the exit code.
- */
-static int
-agenda_refused(struct client *c, const Samen__V1__Response *resp,
-    const Samen__V1__Entity *yours)
-{
-	const Samen__V1__Status *st = resp->status;
-	const Samen__V1__Entity *cur = resp->current;
-	const char *msg = *st->message ? st->message : "no reason given";
-	int code = out_status_exit(st->code);
-	json_t *j;
-
-	if (st->code != SAMEN__V1__STATUS__CODE__CONFLICT || cur == NULL)
-		return out_status(c, st);
-	if (c->json) {
-		j = json_pack("{s:{s:s,s:s,s:i}}", "error", "code",
-		    wire_code_name(st->code), "message", msg, "exit", code);
-		json_object_set_new(j, "yours", entity_json(yours));
-		json_object_set_new(j, "theirs", entity_json(cur));
-		json_object_set_new(j, "differences",
-		    entity_diff_json(yours, cur));
-		fprintf(stderr, "samen: %s\n", msg);
-		out_json_print(j);
-		return code;
-	}
-	fprintf(stderr, "samen: %s\n", msg);
-	if (entity_diff_print(yours, cur, stderr) == 0)
-		fprintf(stderr, "(your version and the current one, rev %llu, "
-		    "have the same fields)\n", (unsigned long long)cur->rev);
-	fprintf(stderr, "%s %s is at rev %llu now; look at it again and "
-	    "repeat your change if it still holds\n",
-	    entity_kind_name(wire_entity_kind(cur)), cur->id,
-	    (unsigned long long)cur->rev);
-	return code;
-}
-
-/*
- * Puts an entity based on expected_rev.  0: *stored is the entity as the
- * daemon stored it (free with samen__v1__entity__free_unpacked);
- * otherwise the exit code, with the error (and any conflict) printed.
- */
-static int
-agenda_put(struct client *c, const Samen__V1__Entity *e,
-    uint64_t expected_rev, Samen__V1__Entity **stored)
-{
-	Samen__V1__Request req = SAMEN__V1__REQUEST__INIT;
-	Samen__V1__PutRequest put = SAMEN__V1__PUT_REQUEST__INIT;
-	Samen__V1__Response *resp;
-	int rv;
-
-	*stored = NULL;
-	put.entity = (Samen__V1__Entity *)(uintptr_t)e;
-	put.expected_rev = expected_rev;
-	req.body_case = SAMEN__V1__REQUEST__BODY_PUT;
-	req.put = &put;
-	if (conn_call(c, &req, &resp) == -1)
-		return EXIT_UNAVAIL;
-	if (resp->status->code != SAMEN__V1__STATUS__CODE__OK) {
-		rv = agenda_refused(c, resp, e);
-		conn_response_free(resp);
-		return rv ? rv : EXIT_OTHER;
-	}
-	if (resp->body_case != SAMEN__V1__RESPONSE__BODY_PUT ||
-	    resp->put->entity == NULL) {
-		conn_response_free(resp);
-		return out_error(c, EXIT_OTHER, "the server answered put "
-		    "with something else");
-	}
-	*stored = resp->put->entity;
-	resp->put->entity = NULL;
-	conn_response_free(resp);
-	return 0;
 }
 
 /* The fields that add and edit take, as given on the command line. */
@@ -527,7 +380,7 @@ agenda_fields_parse(const struct client_cmd *cmd, int edit, int argc,
 			f->holder = optarg;
 			break;
 		case 'p':
-			if ((rv = agenda_word(cmd, ENTITY_PHASE, "--phase",
+			if ((rv = edit_word(cmd, ENTITY_PHASE, "--phase",
 			    optarg, &f->phase)) != 0)
 				return rv;
 			break;
@@ -536,12 +389,12 @@ agenda_fields_parse(const struct client_cmd *cmd, int edit, int argc,
 				return client_usage_error(cmd, "a new item "
 				    "starts as proposed; change its status "
 				    "with 'samen agenda edit'");
-			if ((rv = agenda_word(cmd, ENTITY_STATUS, "--status",
+			if ((rv = edit_word(cmd, ENTITY_STATUS, "--status",
 			    optarg, &f->status)) != 0)
 				return rv;
 			break;
 		case 'S':
-			if ((rv = agenda_word(cmd, ENTITY_SOURCE, "--source",
+			if ((rv = edit_word(cmd, ENTITY_SOURCE, "--source",
 			    optarg, &f->source)) != 0)
 				return rv;
 			break;
@@ -549,10 +402,8 @@ agenda_fields_parse(const struct client_cmd *cmd, int edit, int argc,
 			if (!edit)
 				return client_usage_error(cmd, "a new item has "
 				    "no rev to expect");
-			if (client_parse_number(optarg, INT64_MAX,
-			    &f->expected_rev) == -1)
-				return client_usage_error(cmd, "--expected-rev "
-				    "needs a rev (a number), not '%s'", optarg);
+			if ((rv = edit_rev(cmd, optarg, &f->expected_rev)) != 0)
+				return rv;
 			f->have_rev = 1;
 			continue;	/* not a field */
 		default:
@@ -611,7 +462,7 @@ agenda_add(struct client *c, int argc, char **argv)
 	e.agenda_item = &ai;
 	if ((rv = conn_open(c, NULL)) != 0)
 		return rv;
-	if ((rv = agenda_put(c, &e, 0, &stored)) != 0)
+	if ((rv = edit_put(c, &e, 0, &stored)) != 0)
 		return rv;
 	if (c->json)
 		out_json_print(entity_json(stored));
@@ -635,7 +486,6 @@ agenda_edit(struct client *c, int argc, char **argv)
 	Samen__V1__AgendaItem ai;
 	struct agenda_fields f;
 	struct mirror *m = NULL;
-	char *id = NULL, *cause = NULL;
 	int rv;
 
 	if ((rv = agenda_fields_parse(cmd, 1, argc, argv, &f)) != 0)
@@ -645,28 +495,16 @@ agenda_edit(struct client *c, int argc, char **argv)
 	if (f.count == 0)
 		return client_usage_error(cmd, "give at least one field to "
 		    "change");
-	if ((rv = conn_open(c, NULL)) != 0)
-		return rv;
-	if ((rv = mirror_open_synced(c, &m)) != 0)
-		return rv;
-	id = agenda_item_id(argv[optind]);
-	if ((rv = mirror_get(m, SAMEN__V1__KIND__AGENDA_ITEM, id, &cur,
-	    &cause)) == -1) {
-		rv = agenda_mirror_error(c, cause);
+	if ((rv = edit_open(c, NULL, SAMEN__V1__KIND__AGENDA_ITEM, 'A',
+	    "agenda item", argv[optind], &m, &cur)) != 0)
 		goto out;
-	}
-	if (rv == 1) {
-		rv = out_error(c, EXIT_NOTFOUND, "there is no agenda item %s",
-		    id);
-		goto out;
-	}
 	/* Shallow copies: the strings stay cur's or argv's. */
 	mine = *cur;
 	ai = *cur->agenda_item;
 	mine.agenda_item = &ai;
 	mine.rev = f.have_rev ? f.expected_rev : cur->rev;
 	agenda_fields_apply(&f, &ai);
-	if ((rv = agenda_put(c, &mine, mine.rev, &stored)) != 0)
+	if ((rv = edit_put(c, &mine, mine.rev, &stored)) != 0)
 		goto out;
 	if (c->json)
 		out_json_print(entity_json(stored));
@@ -678,7 +516,6 @@ agenda_edit(struct client *c, int argc, char **argv)
 out:
 	if (cur != NULL)
 		samen__v1__entity__free_unpacked(cur, NULL);
-	free(id);
 	mirror_close(m);
 	return rv;
 }
@@ -698,16 +535,7 @@ agenda_municipality(struct client *c, const struct client_cmd *cmd,
 	*muni = NULL;
 	if ((rv = conn_open(c, &h)) != 0)
 		return rv;
-	if (given != NULL)
-		*muni = xstrdup(given);
-	else if (h->principal == NULL ||
-	    h->principal->role == SAMEN__V1__ROLE__ADMIN ||
-	    strcmp(h->principal->municipality, TLS_REGION_ORG) == 0 ||
-	    *h->principal->municipality == '\0')
-		rv = client_usage_error(cmd, "you act for the whole region; "
-		    "say for which municipality with --municipality M");
-	else
-		*muni = xstrdup(h->principal->municipality);
+	rv = edit_for_municipality(cmd, h, "--municipality", given, muni);
 	samen__v1__hello_response__free_unpacked(h, NULL);
 	return rv;
 }
@@ -727,7 +555,6 @@ agenda_decide(struct client *c, int argc, char **argv)
 	Samen__V1__Entity *item = NULL, *cur = NULL, mine, *stored;
 	Samen__V1__Decision d;
 	struct mirror *m = NULL;
-	struct date day;
 	const char *date = NULL, *note = NULL, *given = NULL;
 	char *id = NULL, *muni = NULL, *did = NULL, *cause = NULL;
 	int ch, rv, state = -1;
@@ -737,15 +564,13 @@ agenda_decide(struct client *c, int argc, char **argv)
 	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (ch) {
 		case 's':
-			if ((rv = agenda_word(cmd, ENTITY_DECISION, "--state",
+			if ((rv = edit_word(cmd, ENTITY_DECISION, "--state",
 			    optarg, &state)) != 0)
 				return rv;
 			break;
 		case 'd':
-			if (date_parse(optarg, &day) == -1)
-				return client_usage_error(cmd, "--date '%s' is "
-				    "not a date (YYYY-MM-DD, one that exists)",
-				    optarg);
+			if ((rv = edit_date(cmd, "--date", optarg)) != 0)
+				return rv;
 			date = optarg;
 			break;
 		case 'n':
@@ -766,12 +591,12 @@ agenda_decide(struct client *c, int argc, char **argv)
 		return rv;
 	if ((rv = mirror_open_synced(c, &m)) != 0)
 		goto out;
-	id = agenda_item_id(argv[optind]);
+	id = edit_id(argv[optind], 'A');
 	xasprintf(&did, "%s/%s", id, muni);
 	if ((rv = mirror_get(m, SAMEN__V1__KIND__AGENDA_ITEM, id, &item,
 	    &cause)) == -1 || (rv == 0 && (rv = mirror_get(m,
 	    SAMEN__V1__KIND__DECISION, did, &cur, &cause)) == -1)) {
-		rv = agenda_mirror_error(c, cause);
+		rv = edit_mirror_error(c, cause);
 		goto out;
 	}
 	if (item == NULL) {
@@ -792,13 +617,14 @@ agenda_decide(struct client *c, int argc, char **argv)
 		d.meeting_date = (char *)(uintptr_t)date;
 	if (note != NULL)
 		d.note = (char *)(uintptr_t)note;
-	if ((rv = agenda_put(c, &mine, cur->rev, &stored)) != 0)
+	if ((rv = edit_put(c, &mine, cur->rev, &stored)) != 0)
 		goto out;
 	if (c->json)
 		out_json_print(entity_json(stored));
 	else
 		printf("%s: %s%s%s (rev %llu)\n", stored->id,
-		    agenda_enum(ENTITY_DECISION, stored->decision->state),
+		    entity_word_or_dash(ENTITY_DECISION,
+		    stored->decision->state),
 		    *stored->decision->meeting_date ? " on " : "",
 		    stored->decision->meeting_date,
 		    (unsigned long long)stored->rev);
@@ -851,14 +677,14 @@ agenda_rank(struct client *c, int argc, char **argv)
 	n = (size_t)(argc - optind);
 	ids = xcalloc(n, sizeof(*ids));
 	for (i = 0; i < n; i++)
-		ids[i] = agenda_item_id(argv[optind + (int)i]);
+		ids[i] = edit_id(argv[optind + (int)i], 'A');
 	if ((rv = agenda_municipality(c, cmd, given, &muni)) != 0)
 		goto out;
 	if ((rv = mirror_open_synced(c, &m)) != 0)
 		goto out;
 	if ((rv = mirror_get(m, SAMEN__V1__KIND__RANKING, muni, &cur,
 	    &cause)) == -1) {
-		rv = agenda_mirror_error(c, cause);
+		rv = edit_mirror_error(c, cause);
 		goto out;
 	}
 	e.id = muni;
@@ -866,7 +692,7 @@ agenda_rank(struct client *c, int argc, char **argv)
 	e.ranking = &r;
 	r.n_item_ids = n;
 	r.item_ids = ids;
-	if ((rv = agenda_put(c, &e, cur != NULL ? cur->rev : 0, &stored)) != 0)
+	if ((rv = edit_put(c, &e, cur != NULL ? cur->rev : 0, &stored)) != 0)
 		goto out;
 	if (c->json)
 		out_json_print(entity_json(stored));
@@ -896,37 +722,20 @@ out:
 static int
 agenda_delete(struct client *c, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "expected-rev", required_argument, NULL, 'r' },
-		{ NULL, 0, NULL, 0 }
-	};
 	const struct client_cmd *cmd = &agenda_cmds[6];
 	Samen__V1__Request req = SAMEN__V1__REQUEST__INIT;
 	Samen__V1__DeleteRequest dr = SAMEN__V1__DELETE_REQUEST__INIT;
 	Samen__V1__Response *resp;
-	uint64_t expected = 0;
+	uint64_t expected;
 	char *id;
-	int ch, rv;
+	int rv, have_rev;
 
-	optind = 0;
-	opterr = 0;
-	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (ch) {
-		case 'r':
-			if (client_parse_number(optarg, INT64_MAX, &expected) ==
-			    -1)
-				return client_usage_error(cmd, "--expected-rev "
-				    "needs a rev (a number), not '%s'", optarg);
-			break;
-		default:
-			return client_bad_option(cmd, argv);
-		}
-	}
-	if (optind + 1 != argc)
-		return client_usage_error(cmd, "give one item id");
+	if ((rv = edit_id_rev(cmd, argc, argv, "item", &expected,
+	    &have_rev)) != 0)
+		return rv;
 	if ((rv = conn_open(c, NULL)) != 0)
 		return rv;
-	id = agenda_item_id(argv[optind]);
+	id = edit_id(argv[optind], 'A');
 	dr.kind = SAMEN__V1__KIND__AGENDA_ITEM;
 	dr.id = id;
 	dr.expected_rev = expected;
@@ -959,37 +768,6 @@ agenda_delete(struct client *c, int argc, char **argv)
 int
 cmd_agenda(struct client *c, int argc, char **argv)
 {
-	const struct client_cmd *sub = NULL;
-	char *name;
-	size_t i;
-
-	if (argc < 2) {
-		agenda_help(stderr);
-		return EXIT_USAGE;
-	}
-	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
-	    strcmp(argv[1], "help") == 0) {
-		agenda_help(stdout);
-		return 0;
-	}
-	for (i = 0; i < AGENDA_NCMDS; i++) {
-		if (strcmp(agenda_cmds[i].name + strlen("agenda "),
-		    argv[1]) == 0)
-			sub = &agenda_cmds[i];
-	}
-	if (sub == NULL) {
-		fprintf(stderr, "samen agenda: unknown subcommand '%s'; one "
-		    "of:", argv[1]);
-		for (i = 0; i < AGENDA_NCMDS; i++) {
-			name = strchr(agenda_cmds[i].name, ' ') + 1;
-			fprintf(stderr, " %s", name);
-		}
-		fprintf(stderr, "\n");
-		return EXIT_USAGE;
-	}
-	if (client_wants_help(argc - 1, argv + 1)) {
-		client_print_cmd_help(sub);
-		return 0;
-	}
-	return sub->fn(c, argc - 1, argv + 1);
+	return client_run_subcommand(c, argc, argv, agenda_cmds, AGENDA_NCMDS,
+	    agenda_help);
 }

@@ -81,15 +81,6 @@ dossier_help(FILE *fp)
 	free(states);
 }
 
-/* An enum's word or "-". */
-static const char *
-dossier_enum(int v)
-{
-	const char *w = entity_word(ENTITY_DOSSIER_STATE, v);
-
-	return w != NULL ? w : "-";
-}
-
 /*
  * True when a dossier is overdue on date today: due before it and not
  * handed over yet.
@@ -221,7 +212,8 @@ dossier_list(struct client *c, int argc, char **argv)
 		out_table_add(t, "%s", late ? "!" : " ");
 		out_table_add(t, "%s", ds[i]->id);
 		out_table_add(t, "%s", edit_dash(d->due_date));
-		out_table_add(t, "%s", dossier_enum(d->state));
+		out_table_add(t, "%s", entity_word_or_dash(ENTITY_DOSSIER_STATE,
+		    d->state));
 		out_table_add(t, "%s", edit_dash(d->from));
 		out_table_add(t, "%s", edit_dash(d->to));
 		out_table_add(t, "%s", edit_dash(d->item_id));
@@ -261,26 +253,6 @@ dossier_field(const char *label, const char *value)
 		printf("%-10s %s\n", label, value);
 }
 
-/*
- * Reads dossier id from the mirror.  0: *e set; otherwise the exit code,
- * printed (66: there is none).
- */
-static int
-dossier_get(struct client *c, struct mirror *m, const char *id, int online,
-    Samen__V1__Entity **e)
-{
-	char *cause = NULL;
-	int rv;
-
-	if ((rv = mirror_get(m, SAMEN__V1__KIND__DOSSIER, id, e,
-	    &cause)) == -1)
-		return edit_mirror_error(c, cause);
-	if (rv == 1)
-		return out_error(c, EXIT_NOTFOUND, "there is no dossier %s%s",
-		    id, online ? "" : " in the local copy");
-	return 0;
-}
-
 /* samen dossier show ID: every field. */
 static int
 dossier_show(struct client *c, int argc, char **argv)
@@ -297,7 +269,8 @@ dossier_show(struct client *c, int argc, char **argv)
 	if ((rv = mirror_refresh(c, &m, &online)) != 0)
 		return rv;
 	id = edit_id(argv[1], 'H');
-	if ((rv = dossier_get(c, m, id, online, &e)) != 0)
+	if ((rv = edit_get(c, m, SAMEN__V1__KIND__DOSSIER, "dossier", id,
+	    online, &e)) != 0)
 		goto out;
 	d = e->dossier;
 	zone = local_zone(m, NULL);
@@ -312,7 +285,8 @@ dossier_show(struct client *c, int argc, char **argv)
 		ai = NULL;
 	}
 	printf("%s  %s\n\n", e->id, d->title);
-	dossier_field("state", dossier_enum(d->state));
+	dossier_field("state", entity_word_or_dash(ENTITY_DOSSIER_STATE,
+	    d->state));
 	dossier_field("from", d->from);
 	dossier_field("to", d->to);
 	if (*d->due_date != '\0') {
@@ -458,7 +432,8 @@ dossier_written(struct client *c, struct mirror *m,
 	else
 		printf("%s %s (rev %llu): %s, %s -> %s\n", stored->id, what,
 		    (unsigned long long)stored->rev,
-		    dossier_enum(stored->dossier->state),
+		    entity_word_or_dash(ENTITY_DOSSIER_STATE,
+		    stored->dossier->state),
 		    stored->dossier->from, stored->dossier->to);
 }
 
@@ -512,30 +487,6 @@ out:
 }
 
 /*
- * The start of a write to an existing dossier: connects, syncs the local
- * copy and reads dossier arg from it.  0: *mp and *cur set (the caller
- * frees them); otherwise the exit code, printed.
- */
-static int
-dossier_open(struct client *c, const char *arg, struct mirror **mp,
-    Samen__V1__Entity **cur)
-{
-	char *id;
-	int rv;
-
-	*mp = NULL;
-	*cur = NULL;
-	if ((rv = conn_open(c, NULL)) != 0)
-		return rv;
-	if ((rv = mirror_open_synced(c, mp)) != 0)
-		return rv;
-	id = edit_id(arg, 'H');
-	rv = dossier_get(c, *mp, id, 1, cur);
-	free(id);
-	return rv;
-}
-
-/*
  * samen dossier edit ID: the dossier as the freshly synced copy has it,
  * with the given fields changed, put on the rev it was read at (or
  * --expected-rev).
@@ -558,7 +509,8 @@ dossier_edit(struct client *c, int argc, char **argv)
 	if (f.count == 0)
 		return client_usage_error(cmd, "give at least one field to "
 		    "change");
-	if ((rv = dossier_open(c, argv[optind], &m, &cur)) != 0)
+	if ((rv = edit_open(c, NULL, SAMEN__V1__KIND__DOSSIER, 'H',
+	    "dossier", argv[optind], &m, &cur)) != 0)
 		goto out;
 	/* Shallow copies: the strings stay cur's or argv's. */
 	mine = *cur;
@@ -588,32 +540,17 @@ static int
 dossier_set_state(struct client *c, const struct client_cmd *cmd, int argc,
     char **argv, Samen__V1__Dossier__State state, const char *what)
 {
-	static const struct option opts[] = {
-		{ "expected-rev", required_argument, NULL, 'r' },
-		{ NULL, 0, NULL, 0 }
-	};
 	Samen__V1__Entity *cur = NULL, mine, *stored;
 	Samen__V1__Dossier d;
 	struct mirror *m = NULL;
-	uint64_t expected = 0;
-	int ch, rv, have_rev = 0;
+	uint64_t expected;
+	int rv, have_rev;
 
-	optind = 0;
-	opterr = 0;
-	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (ch) {
-		case 'r':
-			if ((rv = edit_rev(cmd, optarg, &expected)) != 0)
-				return rv;
-			have_rev = 1;
-			break;
-		default:
-			return client_bad_option(cmd, argv);
-		}
-	}
-	if (optind + 1 != argc)
-		return client_usage_error(cmd, "give one dossier id");
-	if ((rv = dossier_open(c, argv[optind], &m, &cur)) != 0)
+	if ((rv = edit_id_rev(cmd, argc, argv, "dossier", &expected,
+	    &have_rev)) != 0)
+		return rv;
+	if ((rv = edit_open(c, NULL, SAMEN__V1__KIND__DOSSIER, 'H',
+	    "dossier", argv[optind], &m, &cur)) != 0)
 		goto out;
 	if (cur->dossier->state == state && !have_rev) {
 		if (c->json)

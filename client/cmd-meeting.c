@@ -92,15 +92,6 @@ meeting_help(FILE *fp)
 	free(states);
 }
 
-/* An enum's word or "-". */
-static const char *
-meeting_enum(enum entity_enum e, int v)
-{
-	const char *w = entity_word(e, v);
-
-	return w != NULL ? w : "-";
-}
-
 /*
  * The local date and times of a meeting: date, "HH:MM" start and end;
  * an end on a later local date gets "+N" days (end holds 12 bytes).
@@ -274,10 +265,10 @@ meeting_list(struct client *c, int argc, char **argv)
 		out_table_add(t, "%s", ms[i]->id);
 		out_table_add(t, "%s", date);
 		out_table_add(t, "%s-%s", start, end);
-		out_table_add(t, "%s", meeting_enum(ENTITY_MEETING_KIND,
+		out_table_add(t, "%s", entity_word_or_dash(ENTITY_MEETING_KIND,
 		    mt->kind));
 		out_table_add(t, "%s", edit_dash(mt->host));
-		out_table_add(t, "%s", meeting_enum(ENTITY_MEETING_STATE,
+		out_table_add(t, "%s", entity_word_or_dash(ENTITY_MEETING_STATE,
 		    mt->status));
 		out_table_add(t, "%s", mt->title);
 	}
@@ -312,26 +303,6 @@ meeting_field(const char *label, const char *value)
 {
 	if (value != NULL && *value != '\0')
 		printf("%-14s %s\n", label, value);
-}
-
-/*
- * Reads meeting id from the mirror.  0: *e set; otherwise the exit code,
- * printed (66: there is none).
- */
-static int
-meeting_get(struct client *c, struct mirror *m, const char *id, int online,
-    Samen__V1__Entity **e)
-{
-	char *cause = NULL;
-	int rv;
-
-	if ((rv = mirror_get(m, SAMEN__V1__KIND__MEETING, id, e,
-	    &cause)) == -1)
-		return edit_mirror_error(c, cause);
-	if (rv == 1)
-		return out_error(c, EXIT_NOTFOUND, "there is no meeting %s%s",
-		    id, online ? "" : " in the local copy");
-	return 0;
 }
 
 /* Prints the agenda items of a meeting, each with its title. */
@@ -375,7 +346,8 @@ meeting_show(struct client *c, int argc, char **argv)
 	if ((rv = mirror_refresh(c, &m, &online)) != 0)
 		return rv;
 	id = edit_id(argv[1], 'M');
-	if ((rv = meeting_get(c, m, id, online, &e)) != 0)
+	if ((rv = edit_get(c, m, SAMEN__V1__KIND__MEETING, "meeting", id,
+	    online, &e)) != 0)
 		goto out;
 	mt = e->meeting;
 	zone = local_zone(m, NULL);
@@ -394,7 +366,8 @@ meeting_show(struct client *c, int argc, char **argv)
 	}
 	meeting_local(zone, mt, date, start, end);
 	printf("%s  %s\n\n", e->id, mt->title);
-	meeting_field("kind", meeting_enum(ENTITY_MEETING_KIND, mt->kind));
+	meeting_field("kind", entity_word_or_dash(ENTITY_MEETING_KIND,
+	    mt->kind));
 	printf("%-14s %s %s\n", "date", local_weekday(date, 1), date);
 	printf("%-14s %s-%s (%s)\n", "time", start, end, zone);
 	meeting_field("host", host != NULL ? host->municipality->name :
@@ -409,7 +382,7 @@ meeting_show(struct client *c, int argc, char **argv)
 	    "all municipalities" : s);
 	free(s);
 	meeting_show_items(m, mt);
-	meeting_field("status", meeting_enum(ENTITY_MEETING_STATE,
+	meeting_field("status", entity_word_or_dash(ENTITY_MEETING_STATE,
 	    mt->status));
 	printf("%-14s %u\n", "sequence", mt->sequence);
 	printf("%-14s %llu\n", "rev", (unsigned long long)e->rev);
@@ -655,7 +628,8 @@ meeting_written(struct client *c, const Samen__V1__Entity *stored,
 	meeting_local(zone, stored->meeting, date, start, end);
 	printf("%s %s (rev %llu): %s %s-%s %s\n", stored->id, what,
 	    (unsigned long long)stored->rev, date, start, end,
-	    meeting_enum(ENTITY_MEETING_STATE, stored->meeting->status));
+	    entity_word_or_dash(ENTITY_MEETING_STATE,
+	    stored->meeting->status));
 }
 
 /*
@@ -793,30 +767,21 @@ out:
 }
 
 /*
- * The start of a write to an existing meeting: connects, syncs the local
- * copy and reads meeting argv[optind] from it.  0: *hp, *mp, *cur and
- * *zone set (the caller frees them); otherwise the exit code, printed.
+ * The start of a write to an existing meeting: edit_open, and the
+ * region's time zone.  0: *hp, *mp, *cur and *zone set (the caller frees
+ * them); otherwise the exit code, printed.
  */
 static int
 meeting_open(struct client *c, const char *arg,
     Samen__V1__HelloResponse **hp, struct mirror **mp,
     Samen__V1__Entity **cur, char **zone)
 {
-	char *id;
 	int rv;
 
-	*hp = NULL;
-	*mp = NULL;
-	*cur = NULL;
 	*zone = NULL;
-	if ((rv = conn_open(c, hp)) != 0)
-		return rv;
-	if ((rv = mirror_open_synced(c, mp)) != 0)
-		return rv;
-	id = edit_id(arg, 'M');
-	rv = meeting_get(c, *mp, id, 1, cur);
-	free(id);
-	*zone = local_zone(*mp, *hp);
+	if ((rv = edit_open(c, hp, SAMEN__V1__KIND__MEETING, 'M', "meeting",
+	    arg, mp, cur)) == 0)
+		*zone = local_zone(*mp, *hp);
 	return rv;
 }
 
@@ -891,33 +856,17 @@ static int
 meeting_set_status(struct client *c, const struct client_cmd *cmd, int argc,
     char **argv, Samen__V1__Meeting__State status, const char *what)
 {
-	static const struct option opts[] = {
-		{ "expected-rev", required_argument, NULL, 'r' },
-		{ NULL, 0, NULL, 0 }
-	};
 	Samen__V1__Entity *cur = NULL, mine, *stored;
 	Samen__V1__Meeting mt;
 	Samen__V1__HelloResponse *h = NULL;
 	struct mirror *m = NULL;
-	uint64_t expected = 0;
+	uint64_t expected;
 	char *zone = NULL;
-	int ch, rv, have_rev = 0;
+	int rv, have_rev;
 
-	optind = 0;
-	opterr = 0;
-	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (ch) {
-		case 'r':
-			if ((rv = edit_rev(cmd, optarg, &expected)) != 0)
-				return rv;
-			have_rev = 1;
-			break;
-		default:
-			return client_bad_option(cmd, argv);
-		}
-	}
-	if (optind + 1 != argc)
-		return client_usage_error(cmd, "give one meeting id");
+	if ((rv = edit_id_rev(cmd, argc, argv, "meeting", &expected,
+	    &have_rev)) != 0)
+		return rv;
 	if ((rv = meeting_open(c, argv[optind], &h, &m, &cur, &zone)) != 0)
 		goto out;
 	if (cur->meeting->status == status && !have_rev) {

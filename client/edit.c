@@ -4,6 +4,7 @@
  * and one put whose refusal is reported with the fields that conflict.
  */
 #include <ctype.h>
+#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -278,6 +279,89 @@ edit_rev(const struct client_cmd *cmd, const char *arg, uint64_t *rev)
 		return 0;
 	return client_usage_error(cmd, "--expected-rev needs a rev (a number), "
 	    "not '%s'", arg);
+}
+
+/*
+ * Parses the arguments of a command that takes one id (what: "meeting")
+ * and no option but --expected-rev.  0: the id is argv[optind], *rev and
+ * *have_rev set; otherwise 64, printed.
+ */
+int
+edit_id_rev(const struct client_cmd *cmd, int argc, char **argv,
+    const char *what, uint64_t *rev, int *have_rev)
+{
+	static const struct option opts[] = {
+		{ "expected-rev", required_argument, NULL, 'r' },
+		{ NULL, 0, NULL, 0 }
+	};
+	int ch, rv;
+
+	*rev = 0;
+	*have_rev = 0;
+	optind = 0;
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'r':
+			if ((rv = edit_rev(cmd, optarg, rev)) != 0)
+				return rv;
+			*have_rev = 1;
+			break;
+		default:
+			return client_bad_option(cmd, argv);
+		}
+	}
+	if (optind + 1 != argc)
+		return client_usage_error(cmd, "give one %s id", what);
+	return 0;
+}
+
+/*
+ * Reads entity id of a kind (what: "meeting") from the mirror; online 0
+ * says so in the error.  0: *e set (free it); otherwise the exit code,
+ * printed (66: there is none).
+ */
+int
+edit_get(struct client *c, struct mirror *m, Samen__V1__Kind kind,
+    const char *what, const char *id, int online, Samen__V1__Entity **e)
+{
+	char *cause = NULL;
+	int rv;
+
+	if ((rv = mirror_get(m, kind, id, e, &cause)) == -1)
+		return edit_mirror_error(c, cause);
+	if (rv == 1)
+		return out_error(c, EXIT_NOTFOUND, "there is no %s %s%s", what,
+		    id, online ? "" : " in the local copy");
+	return 0;
+}
+
+/*
+ * The start of a write to an existing entity: connects (the hello in *hp
+ * when hp is not NULL), syncs the local copy and reads entity arg (an id
+ * with letter, edit_id) of kind from it.  0: *mp and *cur set; otherwise
+ * the exit code, printed.  The caller frees what is set either way.
+ */
+int
+edit_open(struct client *c, Samen__V1__HelloResponse **hp,
+    Samen__V1__Kind kind, char letter, const char *what, const char *arg,
+    struct mirror **mp, Samen__V1__Entity **cur)
+{
+	char *id;
+	int rv;
+
+	if (hp != NULL)
+		*hp = NULL;
+	*mp = NULL;
+	*cur = NULL;
+	if ((rv = conn_open(c, hp)) != 0)
+		return rv;
+	if ((rv = mirror_open_synced(c, mp)) != 0)
+		return rv;
+	id = edit_id(arg, letter);
+	rv = edit_get(c, *mp, kind, what, id, 1, cur);
+	free(id);
+	return rv;
 }
 
 /* Prints an error about the local copy, frees cause and returns 1. */

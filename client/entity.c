@@ -338,7 +338,7 @@ entity_json(const Samen__V1__Entity *e)
 }
 
 /* A word for a possibly unspecified enum value: the word or "-". */
-static const char *
+const char *
 entity_word_or_dash(enum entity_enum e, int v)
 {
 	const char *w = entity_word(e, v);

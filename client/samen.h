@@ -148,6 +148,7 @@ void	 out_table_free(struct out_table *);
 
 /* entity.c */
 const char *entity_word(enum entity_enum, int);
+const char *entity_word_or_dash(enum entity_enum, int);
 int	 entity_parse_word(enum entity_enum, const char *, int *);
 char	*entity_words(enum entity_enum);
 const char *entity_kind_name(Samen__V1__Kind);
@@ -177,6 +178,13 @@ int	 edit_words(const struct client_cmd *, enum entity_enum,
 int	 edit_date(const struct client_cmd *, const char *, const char *);
 int	 edit_hhmm(const char *, int *, int *);
 int	 edit_rev(const struct client_cmd *, const char *, uint64_t *);
+int	 edit_id_rev(const struct client_cmd *, int, char **, const char *,
+	    uint64_t *, int *);
+int	 edit_get(struct client *, struct mirror *, Samen__V1__Kind,
+	    const char *, const char *, int, Samen__V1__Entity **);
+int	 edit_open(struct client *, Samen__V1__HelloResponse **,
+	    Samen__V1__Kind, char, const char *, const char *,
+	    struct mirror **, Samen__V1__Entity **);
 int	 edit_mirror_error(struct client *, char *);
 int	 edit_in(const int *, size_t, int);
 const char *edit_dash(const char *);

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "date.h"
 #include "tz.h"
 #include "xmalloc.h"
 
@@ -69,4 +70,21 @@ tz_from_local(const char *zone, const struct tm *local, int64_t *utc)
 		return -1;
 	*utc = (int64_t)t;
 	return 0;
+}
+
+/* The local date (YYYY-MM-DD, DATE_STRLEN bytes) in zone of an instant. */
+void
+tz_local_date(const char *zone, int64_t utc, char *buf)
+{
+	struct tm tm;
+	struct date d;
+
+	if (tz_to_local(zone, utc, &tm) == -1) {
+		strcpy(buf, "0000-00-00");
+		return;
+	}
+	d.year = tm.tm_year + 1900;
+	d.month = tm.tm_mon + 1;
+	d.day = tm.tm_mday;
+	date_format(&d, buf);
 }

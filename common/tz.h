@@ -7,5 +7,6 @@
 
 int	tz_to_local(const char *, int64_t, struct tm *);
 int	tz_from_local(const char *, const struct tm *, int64_t *);
+void	tz_local_date(const char *, int64_t, char *);
 
 #endif

@@ -27,6 +27,19 @@
  *   the VEVENTs left out, cancelled or without an occurrence in range;
  * - any X-LIC-ERROR (libical's mark for a line it could not read) refuses
  *   the whole file: half a calendar would leave busy dates free.
+ *
+ * libical converts a time by expanding its zone's rules from the first
+ * observance up to that time's year, in memory.  A file's own VTIMEZONE
+ * with RRULE:FREQ=MINUTELY, or a date in the year 9999, would have it
+ * build hundreds of millions of transitions.  So the file's VTIMEZONE
+ * rules must be yearly and few, the range lies within ICAL_MIN_YEAR and
+ * ICAL_MAX_YEAR, and no time past the range is ever converted.  Its
+ * recurrence iterator, for a rule that never matches (BYMONTH=2;
+ * BYMONTHDAY=30), scans unit by unit up to the year 2582 inside one call:
+ * minutes for FREQ=MINUTELY, seconds for a list of BYHOURs.  So sub-daily
+ * rules may carry no BY parts, others one time of day at most, and the
+ * expansion has a time budget (ICAL_MAX_MSEC, the one thing here that
+ * reads a clock) checked before every call into the iterator.
  */
 #include <sys/types.h>
 
@@ -50,6 +63,11 @@
 #define ICAL_MAX_DEPTH		8	/* nesting looked into */
 #define ICAL_LAST_MINUTE	(23 * 60 + 59)
 #define ICAL_MAX_SPAN_DAYS	(100 * 366)	/* longer events are cut */
+#define ICAL_MIN_YEAR		1900	/* of the range imported */
+#define ICAL_MAX_YEAR		2199
+#define ICAL_MAX_ZONE_RULES	64	/* RRULEs in a file's VTIMEZONEs */
+#define ICAL_MIN_ZONE_YEAR	1600	/* earliest VTIMEZONE observance */
+#define ICAL_MAX_MSEC		2000	/* expanding recurrences, per import */
 
 /* A time reduced for matching instances: its own date, and its instant. */
 struct ical_key {
@@ -85,6 +103,7 @@ struct ical_import {
 	size_t			  cap;
 	size_t			  skipped;
 	size_t			  steps;	/* recurrence steps so far */
+	struct timespec		  began;
 	char			**cause;
 };
 
@@ -566,15 +585,31 @@ ical_import_time(struct ical_import *ii, icalcomponent *ev, icalproperty *p,
 	return 0;
 }
 
+/*
+ * True when t's own date lies past the range by more than any zone's
+ * offset: nothing there can be busy in range, and t is never converted.
+ */
+static int
+ical_beyond(struct ical_import *ii, struct icaltimetype t)
+{
+	return ical_day(t) > ii->to + 2;
+}
+
 /* The key of a time read by ical_import_time. */
 static struct ical_key
-ical_key(struct icaltimetype t)
+ical_key(struct ical_import *ii, struct icaltimetype t)
 {
 	struct ical_key k;
 
 	k.is_date = t.is_date;
 	k.day = ical_day(t);
-	k.secs = t.is_date ? 0 : ical_secs(t);
+	if (t.is_date)
+		k.secs = 0;
+	else if (ical_beyond(ii, t)) {
+		t.zone = NULL;
+		k.secs = icaltime_as_timet(t);	/* unconverted, far enough */
+	} else
+		k.secs = ical_secs(t);
 	return k;
 }
 
@@ -605,7 +640,7 @@ ical_start_day(struct ical_import *ii, struct icaltimetype occ)
 	int64_t day;
 	int minute;
 
-	if (occ.is_date)
+	if (occ.is_date || ical_beyond(ii, occ))
 		return ical_day(occ);
 	ical_local(ii, ical_secs(occ), &day, &minute);
 	return day;
@@ -680,20 +715,25 @@ ical_occurrence(struct ical_import *ii, struct icaltimetype occ,
     const struct ical_span *sp, const char *reason)
 {
 	struct icaltimetype t;
-	int64_t s, e, sd, ed;
+	int64_t s, e, sd, ed, far;
 	int sm, em, a, b, c;
 
 	if (occ.is_date) {
 		sd = ical_day(occ);
 		return ical_add_days(ii, sd, sd + sp->days - 1, reason);
 	}
+	if (ical_beyond(ii, occ))
+		return 0;
 	s = ical_secs(occ);
+	far = (ii->to + 3) * ICAL_DAY;	/* past the range in any zone */
 	if (sp->days > 0) {
 		t = occ;
 		icaltime_adjust(&t, (int)sp->days, 0, 0, 0);
-		e = ical_secs(t) + sp->secs;
+		e = ical_beyond(ii, t) ? far : ical_secs(t) + sp->secs;
 	} else
 		e = s + sp->secs;
+	if (e > far)
+		e = far;
 	if (e < s)
 		e = s;
 	ical_local(ii, s, &sd, &sm);
@@ -732,6 +772,9 @@ ical_span(struct ical_import *ii, icalcomponent *ev, struct icaltimetype start,
 			return -1;
 		if (start.is_date)
 			sp->days = ical_day(end) - ical_day(start);
+		else if (ical_beyond(ii, end))
+			sp->secs = (ical_day(end) - ical_day(start) + 1) *
+			    ICAL_DAY;
 		else {
 			if (end.is_date) {
 				end.is_date = 0;
@@ -765,17 +808,35 @@ ical_span(struct ical_import *ii, icalcomponent *ev, struct icaltimetype start,
 
 /* True when occ is one of the n excluded instances ex. */
 static int
-ical_excluded(struct icaltimetype occ, const struct ical_key *ex, size_t n)
+ical_excluded(struct ical_import *ii, struct icaltimetype occ,
+    const struct ical_key *ex, size_t n)
 {
 	struct ical_key k;
 	size_t i;
 
-	k = ical_key(occ);
+	k = ical_key(ii, occ);
 	for (i = 0; i < n; i++) {
 		if (ical_key_match(&k, &ex[i]))
 			return 1;
 	}
 	return 0;
+}
+
+/* -1 with *cause once the import has spent its time budget. */
+static int
+ical_budget(struct ical_import *ii)
+{
+	struct timespec now;
+	int64_t ms;
+
+	if (clock_gettime(CLOCK_MONOTONIC, &now) == -1)
+		fatal("clock_gettime");
+	ms = (int64_t)(now.tv_sec - ii->began.tv_sec) * 1000 +
+	    (now.tv_nsec - ii->began.tv_nsec) / 1000000;
+	if (ms <= ICAL_MAX_MSEC)
+		return 0;
+	return ical_fail(ii, NULL, "the calendar's recurrences take more "
+	    "than %d seconds to expand; refused", ICAL_MAX_MSEC / 1000);
 }
 
 /* Counts one recurrence step against both caps; -1 with *cause. */
@@ -791,7 +852,48 @@ ical_step(struct ical_import *ii, icalcomponent *ev, size_t *steps)
 		    "shorter range", ICAL_MAX_TOTAL_STEPS, ii->to_s);
 	(*steps)++;
 	ii->steps++;
-	return 0;
+	return ical_budget(ii);
+}
+
+/* The number of values in a BY list of a recurrence rule. */
+static size_t
+ical_by_count(const short *v, size_t size)
+{
+	size_t i;
+
+	for (i = 0; i < size && v[i] != ICAL_RECURRENCE_ARRAY_MAX; i++)
+		;
+	return i;
+}
+
+/*
+ * True for an event's RRULE whose every iterator step is bounded: no BY
+ * parts when more often than daily, else one time of day at most.
+ */
+static int
+ical_event_rule_ok(const struct icalrecurrencetype *rr)
+{
+	size_t times, dates;
+
+	times = ical_by_count(rr->by_second, ICAL_BY_SECOND_SIZE) +
+	    ical_by_count(rr->by_minute, ICAL_BY_MINUTE_SIZE) +
+	    ical_by_count(rr->by_hour, ICAL_BY_HOUR_SIZE);
+	dates = ical_by_count(rr->by_day, ICAL_BY_DAY_SIZE) +
+	    ical_by_count(rr->by_month_day, ICAL_BY_MONTHDAY_SIZE) +
+	    ical_by_count(rr->by_year_day, ICAL_BY_YEARDAY_SIZE) +
+	    ical_by_count(rr->by_week_no, ICAL_BY_WEEKNO_SIZE) +
+	    ical_by_count(rr->by_month, ICAL_BY_MONTH_SIZE) +
+	    ical_by_count(rr->by_set_pos, ICAL_BY_SETPOS_SIZE);
+	switch (rr->freq) {
+	case ICAL_SECONDLY_RECURRENCE:
+	case ICAL_MINUTELY_RECURRENCE:
+	case ICAL_HOURLY_RECURRENCE:
+		return times == 0 && dates == 0;
+	default:
+		return ical_by_count(rr->by_second, ICAL_BY_SECOND_SIZE) <= 1 &&
+		    ical_by_count(rr->by_minute, ICAL_BY_MINUTE_SIZE) <= 1 &&
+		    ical_by_count(rr->by_hour, ICAL_BY_HOUR_SIZE) <= 1;
+	}
 }
 
 /*
@@ -831,6 +933,19 @@ ical_rrule(struct ical_import *ii, icalcomponent *ev, icalproperty *p,
 	int n;
 
 	rr = icalproperty_get_rrule(p);
+	/* An UNTIL past the range changes nothing in it; never convert it. */
+	if (!icaltime_is_null_time(rr.until) && ical_beyond(ii, rr.until))
+		rr.until = icaltime_null_time();
+	if (!ical_event_rule_ok(&rr)) {
+		rule = icalrecurrencetype_as_string_r(&rr);
+		n = ical_fail(ii, ev, "its RRULE (%.200s) is not supported: "
+		    "more than one time of day, or BY parts on a rule that "
+		    "repeats more often than daily", rule == NULL ? "" : rule);
+		icalmemory_free_buffer(rule);
+		return n;
+	}
+	if (ical_budget(ii) == -1)
+		return -1;
 	if ((it = icalrecur_iterator_new(rr, start)) == NULL) {
 		rule = icalrecurrencetype_as_string_r(&rr);
 		n = ical_fail(ii, ev, "its RRULE cannot be expanded (%.200s)",
@@ -863,7 +978,7 @@ ical_rrule(struct ical_import *ii, icalcomponent *ev, icalproperty *p,
 		occ.is_date = start.is_date;
 		if (ical_start_day(ii, occ) > ii->to)
 			break;
-		if (ical_excluded(occ, ex, nex))
+		if (ical_excluded(ii, occ, ex, nex))
 			continue;
 		if ((n = ical_occurrence(ii, occ, sp, reason)) == -1) {
 			icalrecur_iterator_free(it);
@@ -911,7 +1026,7 @@ ical_exclusions(struct ical_import *ii, icalcomponent *ev,
 			cap = cap == 0 ? 8 : cap * 2;
 			ex = xreallocarray(ex, cap, sizeof *ex);
 		}
-		ex[(*n)++] = ical_key(t);
+		ex[(*n)++] = ical_key(ii, t);
 	}
 	*out = ex;
 	return 0;
@@ -952,7 +1067,7 @@ ical_expand(struct ical_import *ii, icalcomponent *ev,
 	rrules = ical_props(ev, ICAL_RRULE_PROPERTY, &nrr);
 	rdates = ical_props(ev, ICAL_RDATE_PROPERTY, &nrd);
 
-	if (!ical_excluded(start, ex, nex)) {
+	if (!ical_excluded(ii, start, ex, nex)) {
 		if ((n = ical_occurrence(ii, start, sp, reason)) == -1)
 			goto out;
 		added += n;
@@ -977,7 +1092,7 @@ ical_expand(struct ical_import *ii, icalcomponent *ev,
 			t.minute = start.minute;
 			t.second = start.second;
 		}
-		if (ical_start_day(ii, t) > ii->to || ical_excluded(t, ex, nex))
+		if (ical_start_day(ii, t) > ii->to || ical_excluded(ii, t, ex, nex))
 			continue;
 		if ((n = ical_occurrence(ii, t, sp, reason)) == -1)
 			goto out;
@@ -1010,8 +1125,13 @@ ical_event(struct ical_import *ii, icalcomponent *ev)
 	if ((p = icalcomponent_get_first_property(ev,
 	    ICAL_DTSTART_PROPERTY)) == NULL)
 		return ical_fail(ii, ev, "no DTSTART");
-	if (ical_import_time(ii, ev, p, &start) == -1 ||
-	    ical_span(ii, ev, start, &sp) == -1)
+	if (ical_import_time(ii, ev, p, &start) == -1)
+		return -1;
+	if (ical_beyond(ii, start)) {
+		ii->skipped++;
+		return 0;
+	}
+	if (ical_span(ii, ev, start, &sp) == -1)
 		return -1;
 	/* An overriding instance stands alone; its master skips its date. */
 	if (icalcomponent_get_first_property(ev,
@@ -1053,7 +1173,7 @@ ical_overrides(struct ical_import *ii)
 			ii->ovr = xreallocarray(ii->ovr, cap, sizeof *ii->ovr);
 		}
 		ii->ovr[ii->novr].uid = uid;
-		ii->ovr[ii->novr].key = ical_key(t);
+		ii->ovr[ii->novr].key = ical_key(ii, t);
 		ii->novr++;
 	}
 	return 0;
@@ -1150,6 +1270,131 @@ ical_check(icalcomponent *root, char **cause)
 	return -1;
 }
 
+/*
+ * True for a VTIMEZONE rule that changes the offset a few times a year
+ * and can match at all (libical takes its time over one that cannot).
+ */
+static int
+ical_zone_rule_ok(const struct icalrecurrencetype *rr)
+{
+	static const int mdays[12] = {
+		31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31
+	};
+	size_t i, nmd, nday;
+	int month, md, pos;
+
+	if (rr->freq != ICAL_YEARLY_RECURRENCE || rr->interval < 1 ||
+	    ical_by_count(rr->by_second, ICAL_BY_SECOND_SIZE) > 1 ||
+	    ical_by_count(rr->by_minute, ICAL_BY_MINUTE_SIZE) > 1 ||
+	    ical_by_count(rr->by_hour, ICAL_BY_HOUR_SIZE) > 1 ||
+	    (nday = ical_by_count(rr->by_day, ICAL_BY_DAY_SIZE)) > 1 ||
+	    (nmd = ical_by_count(rr->by_month_day,
+	    ICAL_BY_MONTHDAY_SIZE)) > 7 ||
+	    ical_by_count(rr->by_year_day, ICAL_BY_YEARDAY_SIZE) != 0 ||
+	    ical_by_count(rr->by_week_no, ICAL_BY_WEEKNO_SIZE) != 0 ||
+	    ical_by_count(rr->by_month, ICAL_BY_MONTH_SIZE) != 1 ||
+	    ical_by_count(rr->by_set_pos, ICAL_BY_SETPOS_SIZE) != 0)
+		return 0;
+	month = icalrecurrencetype_month_month(rr->by_month[0]);
+	if (month < 1 || month > 12)
+		return 0;
+	if (nday == 1) {
+		pos = icalrecurrencetype_day_position(rr->by_day[0]);
+		if (pos < -5 || pos > 5)
+			return 0;
+	}
+	if (nmd == 0)
+		return 1;
+	for (i = 0; i < nmd; i++) {
+		md = rr->by_month_day[i] < 0 ? -rr->by_month_day[i] :
+		    rr->by_month_day[i];
+		if (md >= 1 && md <= mdays[month - 1])
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * Checks the observances (STANDARD, DAYLIGHT) of one VTIMEZONE: rules
+ * libical can expand cheaply, starting no earlier than ICAL_MIN_ZONE_YEAR;
+ * counts the rules in *nrules.  -1 with *cause.
+ */
+static int
+ical_check_zone(icalcomponent *vtz, size_t *nrules, char **cause)
+{
+	icalcompiter it;
+	icalcomponent *obs;
+	icalproperty *p, *tzp;
+	struct icalrecurrencetype rr;
+	struct icaltimetype t;
+	const char *tzid = "";
+	char *rule;
+
+	if ((tzp = icalcomponent_get_first_property(vtz,
+	    ICAL_TZID_PROPERTY)) != NULL && icalproperty_get_tzid(tzp) != NULL)
+		tzid = icalproperty_get_tzid(tzp);
+	it = icalcomponent_begin_component(vtz, ICAL_ANY_COMPONENT);
+	for (; (obs = icalcompiter_deref(&it)) != NULL;
+	    icalcompiter_next(&it)) {
+		p = icalcomponent_get_first_property(obs,
+		    ICAL_DTSTART_PROPERTY);
+		if (p != NULL && icalproperty_get_value(p) != NULL) {
+			t = icalvalue_get_datetime(icalproperty_get_value(p));
+			if (t.year < ICAL_MIN_ZONE_YEAR) {
+				xasprintf(cause, "VTIMEZONE \"%.64s\": an "
+				    "observance starts before %d", tzid,
+				    ICAL_MIN_ZONE_YEAR);
+				return -1;
+			}
+		}
+		for (p = icalcomponent_get_first_property(obs,
+		    ICAL_RRULE_PROPERTY); p != NULL;
+		    p = icalcomponent_get_next_property(obs,
+		    ICAL_RRULE_PROPERTY)) {
+			rr = icalproperty_get_rrule(p);
+			if (++*nrules > ICAL_MAX_ZONE_RULES) {
+				xasprintf(cause, "more than %d time zone rules "
+				    "in the file's VTIMEZONEs",
+				    ICAL_MAX_ZONE_RULES);
+				return -1;
+			}
+			if (ical_zone_rule_ok(&rr))
+				continue;
+			rule = icalrecurrencetype_as_string_r(&rr);
+			xasprintf(cause, "VTIMEZONE \"%.64s\": a time zone rule "
+			    "must be yearly and simple, not %.200s", tzid,
+			    rule == NULL ? "" : rule);
+			icalmemory_free_buffer(rule);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* Checks every VTIMEZONE of the VCALENDARs in root; -1 with *cause. */
+static int
+ical_check_zones(icalcomponent *root, char **cause)
+{
+	icalcompiter ci, zi;
+	icalcomponent *cal, *vtz;
+	size_t nrules = 0;
+	int single;
+
+	single = icalcomponent_isa(root) == ICAL_VCALENDAR_COMPONENT;
+	ci = icalcomponent_begin_component(root, ICAL_VCALENDAR_COMPONENT);
+	for (cal = single ? root : icalcompiter_deref(&ci); cal != NULL;
+	    cal = single ? NULL : icalcompiter_next(&ci)) {
+		zi = icalcomponent_begin_component(cal,
+		    ICAL_VTIMEZONE_COMPONENT);
+		for (; (vtz = icalcompiter_deref(&zi)) != NULL;
+		    icalcompiter_next(&zi)) {
+			if (ical_check_zone(vtz, &nrules, cause) == -1)
+				return -1;
+		}
+	}
+	return 0;
+}
+
 /* Why libical found no component at all in text. */
 static void
 ical_parse_fail(const char *text, char **cause)
@@ -1228,6 +1473,11 @@ ical_range_day(const char *s, const char *what, int64_t *day, char **cause)
 		    what, s == NULL ? "" : s);
 		return -1;
 	}
+	if (d.year < ICAL_MIN_YEAR || d.year > ICAL_MAX_YEAR) {
+		xasprintf(cause, "%s %s is not in the years %d to %d", what, s,
+		    ICAL_MIN_YEAR, ICAL_MAX_YEAR);
+		return -1;
+	}
 	*day = date_to_days(&d);
 	return 0;
 }
@@ -1255,6 +1505,8 @@ ical_import(const char *text, const char *tzid, const char *from,
 	icalerror_set_errors_are_fatal(0);
 	memset(&ii, 0, sizeof ii);
 	ii.cause = cause;
+	if (clock_gettime(CLOCK_MONOTONIC, &ii.began) == -1)
+		fatal("clock_gettime");
 	ii.from_s = from;
 	ii.to_s = to;
 	if ((ii.region = ical_builtin_zone(tzid, cause)) == NULL ||
@@ -1269,7 +1521,8 @@ ical_import(const char *text, const char *tzid, const char *from,
 		ical_parse_fail(text == NULL ? "" : text, cause);
 		return -1;
 	}
-	if (ical_check(root, cause) == -1)
+	if (ical_check(root, cause) == -1 ||
+	    ical_check_zones(root, cause) == -1)
 		goto out;
 
 	switch (icalcomponent_isa(root)) {

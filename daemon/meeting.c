@@ -8,23 +8,6 @@
 #include "tz.h"
 #include "xmalloc.h"
 
-/* The local date (YYYY-MM-DD) in zone of a UTC instant. */
-static void
-meeting_local_date(const char *zone, int64_t t, char *buf)
-{
-	struct tm tm;
-	struct date d;
-
-	if (tz_to_local(zone, t, &tm) == -1) {
-		strcpy(buf, "0000-00-00");
-		return;
-	}
-	d.year = tm.tm_year + 1900;
-	d.month = tm.tm_mon + 1;
-	d.day = tm.tm_mday;
-	date_format(&d, buf);
-}
-
 /* True when the meeting passes the export filter. */
 static int
 meeting_selected(const Samen__V1__ExportIcalRequest *f, const char *zone,
@@ -46,7 +29,7 @@ meeting_selected(const Samen__V1__ExportIcalRequest *f, const char *zone,
 		if (!ok)
 			return 0;
 	}
-	meeting_local_date(zone, m->start, day);
+	tz_local_date(zone, m->start, day);
 	if ((*f->from != '\0' && strcmp(day, f->from) < 0) ||
 	    (*f->to != '\0' && strcmp(day, f->to) > 0))
 		return 0;

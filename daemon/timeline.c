@@ -111,23 +111,6 @@ timeline_cmp(const void *a, const void *b)
 	return strcmp(x->date, y->date);
 }
 
-/* The local date in zone of a UTC instant. */
-static void
-timeline_local_date(const char *zone, int64_t t, char *buf)
-{
-	struct tm tm;
-	struct date d;
-
-	if (tz_to_local(zone, t, &tm) == -1) {
-		strcpy(buf, "0000-00-00");
-		return;
-	}
-	d.year = tm.tm_year + 1900;
-	d.month = tm.tm_mon + 1;
-	d.day = tm.tm_mday;
-	date_format(&d, buf);
-}
-
 /*
  * timeline: election, installation, each college (or its assumed date,
  * marked pending), meetings from the election on, dossiers due (overdue
@@ -167,7 +150,7 @@ timeline_list(struct dispatch_ctx *ctx, const Samen__V1__Request *req,
 	store_read_end(rs);
 	r = region->region;
 	zone = r->time_zone;
-	timeline_local_date(zone, (int64_t)time(NULL), today);
+	tz_local_date(zone, (int64_t)time(NULL), today);
 
 	memset(&t, 0, sizeof(t));
 	t.ctx = ctx;
@@ -198,7 +181,7 @@ timeline_list(struct dispatch_ctx *ctx, const Samen__V1__Request *req,
 	for (i = 0; i < nmt; i++) {
 		const Samen__V1__Meeting *m = meets[i]->meeting;
 
-		timeline_local_date(zone, m->start, date);
+		tz_local_date(zone, m->start, date);
 		if (strcmp(date, r->election_date) < 0)
 			continue;
 		snprintf(title, sizeof(title), "%s%s", m->title,
