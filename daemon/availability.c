@@ -11,7 +11,8 @@
 #include "tz.h"
 #include "xmalloc.h"
 
-/* Recurrences are expanded until this long after the installation. */
+/* Recurrences are expanded until this long after the installation
+ * (or after today, once the installation is long past). */
 #define AVAILABILITY_HORIZON_DAYS	366
 
 /* Frees the busy entries handed to the stored entity. */
@@ -56,7 +57,8 @@ availability_import(struct dispatch_ctx *ctx, const Samen__V1__Request *req,
 	struct date d;
 	size_t skipped = 0;
 	const char *muni = ir->municipality;
-	char from[DATE_STRLEN], to[DATE_STRLEN], *cause = NULL;
+	char from[DATE_STRLEN], to[DATE_STRLEN], later[DATE_STRLEN];
+	char *cause = NULL;
 
 	if (*muni == '\0') {
 		if (ctx->who->role != TLS_ROLE_MEMBER)
@@ -79,10 +81,14 @@ availability_import(struct dispatch_ctx *ctx, const Samen__V1__Request *req,
 	d.month = tm.tm_mon + 1;
 	d.day = tm.tm_mday;
 	date_format(&d, from);
+	/* A year past the installation, or past today once that is over. */
 	if (date_add_days(region->region->installation_date,
-	    AVAILABILITY_HORIZON_DAYS, to) == -1)
+	    AVAILABILITY_HORIZON_DAYS, to) == -1 ||
+	    date_add_days(from, AVAILABILITY_HORIZON_DAYS, later) == -1)
 		return dispatch_error(ctx, SAMEN__V1__STATUS__CODE__INTERNAL,
 		    "the region has no installation date");
+	if (strcmp(later, to) > 0)
+		memcpy(to, later, sizeof(to));
 
 	/* Who may replace these busy dates is known before any parsing. */
 	e = dispatch_alloc(ctx, sizeof(*e));

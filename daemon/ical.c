@@ -22,9 +22,19 @@
  *   its end; one that runs past midnight but lasts less than a day ends
  *   "23:59" on that date (a late council evening does not block the next
  *   day); one that lasts a day or more also blocks the days in between,
- *   whole, and its last day from "00:00" to its end;
+ *   whole, and its last day from "00:00" to its end; one without a length
+ *   (no DTEND or DURATION) is busy from its start to "23:59", and one that
+ *   would start and end at the same minute there is busy all that day: an
+ *   entry's end always comes after its start;
+ * - the reason is the SUMMARY on one line: control characters become
+ *   spaces, bytes that are not UTF-8 are read as Latin-1 (older Outlook),
+ *   and it is cut to ICAL_MAX_REASON bytes;
+ * - RRULE (libical's iterator), RDATE and EXDATE are honoured; a VEVENT
+ *   with a RECURRENCE-ID replaces that one instance of its UID's series
+ *   (RANGE=THISANDFUTURE is not followed);
  * - STATUS:CANCELLED events and instances are left out; *skipped counts
  *   the VEVENTs left out, cancelled or without an occurrence in range;
+ *   TRANSP is not read: a council's calendar is busy throughout;
  * - any X-LIC-ERROR (libical's mark for a line it could not read) refuses
  *   the whole file: half a calendar would leave busy dates free.
  *
@@ -67,7 +77,8 @@
 #define ICAL_MAX_YEAR		2199
 #define ICAL_MAX_ZONE_RULES	64	/* RRULEs in a file's VTIMEZONEs */
 #define ICAL_MIN_ZONE_YEAR	1600	/* earliest VTIMEZONE observance */
-#define ICAL_MAX_MSEC		2000	/* expanding recurrences, per import */
+#define ICAL_MAX_MSEC		1000	/* expanding recurrences, per import */
+#define ICAL_MAX_REASON		100	/* bytes of a SUMMARY kept as reason */
 
 /* A time reduced for matching instances: its own date, and its instant. */
 struct ical_key {
@@ -560,7 +571,8 @@ ical_import_time(struct ical_import *ii, icalcomponent *ev, icalproperty *p,
 		}
 	}
 	if (icaltime_is_null_time(t) || !icaltime_is_valid_time(t))
-		return ical_fail(ii, ev, "%s is not a date or a date-time",
+		return ical_fail(ii, ev, "%s is not a date or a date-time "
+		    "libical can use",
 		    icalproperty_kind_to_string(icalproperty_isa(p)));
 	if (t.is_date) {
 		t.zone = NULL;
@@ -686,6 +698,21 @@ ical_add(struct ical_import *ii, int64_t day, int start, int end,
 	return 1;
 }
 
+/*
+ * A timed entry from minute start to end of day: "23:59" when end is not
+ * after start, all day when even that is not.  As ical_add.
+ */
+static int
+ical_add_timed(struct ical_import *ii, int64_t day, int start, int end,
+    const char *reason)
+{
+	if (end <= start)
+		end = ICAL_LAST_MINUTE;
+	if (end <= start)
+		start = end = -1;
+	return ical_add(ii, day, start, end, reason);
+}
+
 /* Adds every whole day in [first, last] that is in range; count or -1. */
 static int
 ical_add_days(struct ical_import *ii, int64_t first, int64_t last,
@@ -739,10 +766,10 @@ ical_occurrence(struct ical_import *ii, struct icaltimetype occ,
 	ical_local(ii, s, &sd, &sm);
 	ical_local(ii, e, &ed, &em);
 	if (ed == sd)
-		return ical_add(ii, sd, sm, em, reason);
+		return ical_add_timed(ii, sd, sm, em, reason);
 	if (e - s < ICAL_DAY)
-		return ical_add(ii, sd, sm, ICAL_LAST_MINUTE, reason);
-	if ((a = ical_add(ii, sd, sm, ICAL_LAST_MINUTE, reason)) == -1 ||
+		return ical_add_timed(ii, sd, sm, ICAL_LAST_MINUTE, reason);
+	if ((a = ical_add_timed(ii, sd, sm, ICAL_LAST_MINUTE, reason)) == -1 ||
 	    (b = ical_add_days(ii, sd + 1, ed - 1, reason)) == -1)
 		return -1;
 	c = 0;
@@ -836,7 +863,7 @@ ical_budget(struct ical_import *ii)
 	if (ms <= ICAL_MAX_MSEC)
 		return 0;
 	return ical_fail(ii, NULL, "the calendar's recurrences take more "
-	    "than %d seconds to expand; refused", ICAL_MAX_MSEC / 1000);
+	    "than %d ms to expand; refused", ICAL_MAX_MSEC);
 }
 
 /* Counts one recurrence step against both caps; -1 with *cause. */
@@ -1092,7 +1119,8 @@ ical_expand(struct ical_import *ii, icalcomponent *ev,
 			t.minute = start.minute;
 			t.second = start.second;
 		}
-		if (ical_start_day(ii, t) > ii->to || ical_excluded(ii, t, ex, nex))
+		if (ical_start_day(ii, t) > ii->to ||
+		    ical_excluded(ii, t, ex, nex))
 			continue;
 		if ((n = ical_occurrence(ii, t, sp, reason)) == -1)
 			goto out;
@@ -1106,6 +1134,86 @@ out:
 	return rv;
 }
 
+/* Appends code point cp to buf at *len as UTF-8. */
+static void
+ical_put_utf8(char *buf, size_t *len, unsigned int cp)
+{
+	if (cp < 0x80)
+		buf[(*len)++] = (char)cp;
+	else {
+		buf[(*len)++] = (char)(0xc0 | (cp >> 6));
+		buf[(*len)++] = (char)(0x80 | (cp & 0x3f));
+	}
+}
+
+/*
+ * The length of the well-formed UTF-8 character at p (2 to 4 bytes), or
+ * 0 if p does not start one.
+ */
+static size_t
+ical_utf8_len(const unsigned char *p)
+{
+	unsigned int cp;
+	size_t n, i;
+
+	if ((p[0] & 0xe0) == 0xc0) {
+		n = 2;
+		cp = p[0] & 0x1f;
+	} else if ((p[0] & 0xf0) == 0xe0) {
+		n = 3;
+		cp = p[0] & 0x0f;
+	} else if ((p[0] & 0xf8) == 0xf0) {
+		n = 4;
+		cp = p[0] & 0x07;
+	} else
+		return 0;
+	for (i = 1; i < n; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (p[i] & 0x3f);
+	}
+	if ((n == 2 && cp < 0x80) || (n == 3 && cp < 0x800) ||
+	    (n == 4 && cp < 0x10000) || cp > 0x10ffff ||
+	    (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	return n;
+}
+
+/*
+ * The reason of a busy entry from a SUMMARY (NULL: none): one line of
+ * UTF-8, at most ICAL_MAX_REASON bytes, cut between characters.
+ */
+static char *
+ical_reason(const char *summary)
+{
+	const unsigned char *p;
+	char buf[ICAL_MAX_REASON + 4];
+	size_t len = 0, n;
+
+	if (summary == NULL)
+		return xstrdup("");
+	for (p = (const unsigned char *)summary; *p != '\0'; p += n) {
+		if (*p < 0x80) {
+			n = 1;
+			if (len + 1 > ICAL_MAX_REASON)
+				break;
+			buf[len++] = (*p < 0x20 || *p == 0x7f) ? ' ' : (char)*p;
+		} else if ((n = ical_utf8_len(p)) != 0) {
+			if (len + n > ICAL_MAX_REASON)
+				break;
+			memcpy(buf + len, p, n);
+			len += n;
+		} else {
+			n = 1;
+			if (len + 2 > ICAL_MAX_REASON)
+				break;
+			ical_put_utf8(buf, &len, *p);	/* Latin-1 */
+		}
+	}
+	buf[len] = '\0';
+	return xstrdup(buf);
+}
+
 /* The busy entries of one VEVENT; -1 with *cause for a broken one. */
 static int
 ical_event(struct ical_import *ii, icalcomponent *ev)
@@ -1113,15 +1221,13 @@ ical_event(struct ical_import *ii, icalcomponent *ev)
 	icalproperty *p;
 	struct icaltimetype start;
 	struct ical_span sp;
-	const char *reason;
+	char *reason;
 	int n;
 
 	if (icalcomponent_get_status(ev) == ICAL_STATUS_CANCELLED) {
 		ii->skipped++;
 		return 0;
 	}
-	if ((reason = icalcomponent_get_summary(ev)) == NULL)
-		reason = "";
 	if ((p = icalcomponent_get_first_property(ev,
 	    ICAL_DTSTART_PROPERTY)) == NULL)
 		return ical_fail(ii, ev, "no DTSTART");
@@ -1133,12 +1239,14 @@ ical_event(struct ical_import *ii, icalcomponent *ev)
 	}
 	if (ical_span(ii, ev, start, &sp) == -1)
 		return -1;
+	reason = ical_reason(icalcomponent_get_summary(ev));
 	/* An overriding instance stands alone; its master skips its date. */
 	if (icalcomponent_get_first_property(ev,
 	    ICAL_RECURRENCEID_PROPERTY) != NULL)
 		n = ical_occurrence(ii, start, &sp, reason);
 	else
 		n = ical_expand(ii, ev, start, &sp, reason);
+	free(reason);
 	if (n == -1)
 		return -1;
 	if (n == 0)
@@ -1280,8 +1388,8 @@ ical_zone_rule_ok(const struct icalrecurrencetype *rr)
 	static const int mdays[12] = {
 		31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31
 	};
-	size_t i, nmd, nday;
-	int month, md, pos;
+	size_t i, nmd, nday, nmonth;
+	int month = 0, md, pos, maxpos = 53;
 
 	if (rr->freq != ICAL_YEARLY_RECURRENCE || rr->interval < 1 ||
 	    ical_by_count(rr->by_second, ICAL_BY_SECOND_SIZE) > 1 ||
@@ -1292,15 +1400,18 @@ ical_zone_rule_ok(const struct icalrecurrencetype *rr)
 	    ICAL_BY_MONTHDAY_SIZE)) > 7 ||
 	    ical_by_count(rr->by_year_day, ICAL_BY_YEARDAY_SIZE) != 0 ||
 	    ical_by_count(rr->by_week_no, ICAL_BY_WEEKNO_SIZE) != 0 ||
-	    ical_by_count(rr->by_month, ICAL_BY_MONTH_SIZE) != 1 ||
+	    (nmonth = ical_by_count(rr->by_month, ICAL_BY_MONTH_SIZE)) > 1 ||
 	    ical_by_count(rr->by_set_pos, ICAL_BY_SETPOS_SIZE) != 0)
 		return 0;
-	month = icalrecurrencetype_month_month(rr->by_month[0]);
-	if (month < 1 || month > 12)
-		return 0;
+	if (nmonth == 1) {
+		month = icalrecurrencetype_month_month(rr->by_month[0]);
+		if (month < 1 || month > 12)
+			return 0;
+		maxpos = 5;
+	}
 	if (nday == 1) {
 		pos = icalrecurrencetype_day_position(rr->by_day[0]);
-		if (pos < -5 || pos > 5)
+		if (pos < -maxpos || pos > maxpos)
 			return 0;
 	}
 	if (nmd == 0)
@@ -1308,7 +1419,7 @@ ical_zone_rule_ok(const struct icalrecurrencetype *rr)
 	for (i = 0; i < nmd; i++) {
 		md = rr->by_month_day[i] < 0 ? -rr->by_month_day[i] :
 		    rr->by_month_day[i];
-		if (md >= 1 && md <= mdays[month - 1])
+		if (md >= 1 && md <= (month == 0 ? 31 : mdays[month - 1]))
 			return 1;
 	}
 	return 0;
@@ -1361,8 +1472,8 @@ ical_check_zone(icalcomponent *vtz, size_t *nrules, char **cause)
 			if (ical_zone_rule_ok(&rr))
 				continue;
 			rule = icalrecurrencetype_as_string_r(&rr);
-			xasprintf(cause, "VTIMEZONE \"%.64s\": a time zone rule "
-			    "must be yearly and simple, not %.200s", tzid,
+			xasprintf(cause, "VTIMEZONE \"%.64s\": a time zone "
+			    "rule must be yearly and simple, not %.200s", tzid,
 			    rule == NULL ? "" : rule);
 			icalmemory_free_buffer(rule);
 			return -1;

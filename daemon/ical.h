@@ -12,7 +12,7 @@
 
 #define ICAL_PRODID		"-//samen//samen 0.1//NL"
 #define ICAL_UID_DOMAIN		"samen"
-#define ICAL_MAX_BUSY		10000	/* busy entries per import */
+#define ICAL_MAX_BUSY		5000	/* busy entries per import */
 #define ICAL_MAX_STEPS		10000	/* recurrence steps per event */
 #define ICAL_MAX_TOTAL_STEPS	200000	/* ... per import */
 

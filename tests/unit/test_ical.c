@@ -750,10 +750,67 @@ test_import_all_day(void **state)
 
 	/* Thirty years of busy days: more entries than an import returns. */
 	check_refused(huge, "2030-01-01", "2059-12-31",
-	    "more than 10000 busy entries");
+	    "more than 5000 busy entries");
 }
 
-/* Cancelled events are skipped and counted; duplicates dropped; sorted. */
+/* "x" and 60 times e-acute in UTF-8: 121 bytes, to be cut to 99. */
+#define E_ACUTE4	"\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+#define E_ACUTE20	E_ACUTE4 E_ACUTE4 E_ACUTE4 E_ACUTE4 E_ACUTE4
+#define LONG_SUMMARY	"x" E_ACUTE20 E_ACUTE20 E_ACUTE20
+
+/*
+ * Every entry ends after it starts (what the Availability validation
+ * demands): no DTEND, a start at 23:59.  Reasons are one line of UTF-8,
+ * Latin-1 bytes converted, cut between characters.
+ */
+static void
+test_import_moments_and_labels(void **state)
+{
+	static const char text[] = CAL(
+	    "BEGIN:VEVENT\r\nUID:1@x\r\n"
+	    "DTSTART;TZID=Europe/Amsterdam:20300603T200000\r\n"
+	    "SUMMARY:Zonder eind\r\nEND:VEVENT\r\n"
+	    "BEGIN:VEVENT\r\nUID:2@x\r\n"
+	    "DTSTART;TZID=Europe/Amsterdam:20300604T235900\r\n"
+	    "DTEND;TZID=Europe/Amsterdam:20300605T003000\r\n"
+	    "SUMMARY:Laat\r\nEND:VEVENT\r\n"
+	    "BEGIN:VEVENT\r\nUID:3@x\r\n"
+	    "DTSTART;TZID=Europe/Amsterdam:20300606T100000\r\n"
+	    "DTEND;TZID=Europe/Amsterdam:20300606T100000\r\n"
+	    "SUMMARY:Caf\xe9 overleg\\nmet\ttab\r\nEND:VEVENT\r\n"
+	    "BEGIN:VEVENT\r\nUID:4@x\r\nDTSTART;VALUE=DATE:20300607\r\n"
+	    "SUMMARY:" LONG_SUMMARY "\r\nEND:VEVENT\r\n");
+	static const struct want w[] = {
+		{ "2030-06-03", "20:00", "23:59", "Zonder eind" },
+		{ "2030-06-04", "", "", "Laat" },
+		{ "2030-06-06", "10:00", "23:59",
+		    "Caf\xc3\xa9 overleg met tab" },
+	};
+	Samen__V1__BusyEntry **b;
+	size_t n, skipped, i;
+	char *cause = NULL;
+
+	(void)state;
+	assert_int_equal(ical_import(text, TZ, "2030-06-01", "2030-06-30", &b,
+	    &n, &skipped, &cause), 0);
+	assert_null(cause);
+	assert_int_equal(n, 4);
+	check_busy(b, 3, w, sizeof w / sizeof w[0]);
+	assert_string_equal(b[3]->date, "2030-06-07");
+	assert_int_equal(strlen(b[3]->reason), 99);
+	assert_int_equal(b[3]->reason[0], 'x');
+	for (i = 1; i < 99; i += 2) {
+		assert_int_equal((unsigned char)b[3]->reason[i], 0xc3);
+		assert_int_equal((unsigned char)b[3]->reason[i + 1], 0xa9);
+	}
+	assert_int_equal(skipped, 0);
+	ical_busy_free(b, n);
+}
+
+/*
+ * Cancelled events are skipped and counted; duplicates dropped; sorted;
+ * several VCALENDARs in one file all read.
+ */
 static void
 test_import_cancelled_dedup(void **state)
 {
@@ -777,6 +834,15 @@ test_import_cancelled_dedup(void **state)
 		{ "2030-06-01", "10:00", "12:00", "" },
 		{ "2030-06-03", "20:00", "23:00", "Raad" },
 	};
+	static const char two[] = CAL(
+	    "BEGIN:VEVENT\r\nUID:a@x\r\nDTSTART;VALUE=DATE:20300602\r\n"
+	    "SUMMARY:Eerste agenda\r\nEND:VEVENT\r\n")
+	    CAL("BEGIN:VEVENT\r\nUID:b@x\r\nDTSTART;VALUE=DATE:20300601\r\n"
+	    "SUMMARY:Tweede agenda\r\nEND:VEVENT\r\n");
+	static const struct want w2[] = {
+		{ "2030-06-01", "", "", "Tweede agenda" },
+		{ "2030-06-02", "", "", "Eerste agenda" },
+	};
 	Samen__V1__BusyEntry **b;
 	size_t n, skipped;
 	char *cause = NULL;
@@ -786,6 +852,13 @@ test_import_cancelled_dedup(void **state)
 	    &n, &skipped, &cause), 0);
 	check_busy(b, n, w, sizeof w / sizeof w[0]);
 	assert_int_equal(skipped, 1);
+	ical_busy_free(b, n);
+
+	/* Two VCALENDARs one after the other: both read. */
+	assert_int_equal(ical_import(two, TZ, "2030-06-01", "2030-06-30", &b,
+	    &n, &skipped, &cause), 0);
+	check_busy(b, n, w2, sizeof w2 / sizeof w2[0]);
+	assert_int_equal(skipped, 0);
 	ical_busy_free(b, n);
 }
 
@@ -830,6 +903,108 @@ test_import_broken(void **state)
 	check_refused(CAL(""), "2030-07-01", "2030-06-30", "is after to");
 }
 
+#define OUTLOOK_TZ(rule)						\
+	"BEGIN:VTIMEZONE\r\nTZID:W. Europe Standard Time\r\n"		\
+	"BEGIN:STANDARD\r\nDTSTART:16011028T030000\r\n"			\
+	"RRULE:FREQ=YEARLY;BYDAY=-1SU;BYMONTH=10\r\n"			\
+	"TZOFFSETFROM:+0200\r\nTZOFFSETTO:+0100\r\nEND:STANDARD\r\n"	\
+	"BEGIN:DAYLIGHT\r\nDTSTART:16010325T020000\r\n"			\
+	"RRULE:" rule "\r\n"						\
+	"TZOFFSETFROM:+0100\r\nTZOFFSETTO:+0200\r\nEND:DAYLIGHT\r\n"	\
+	"END:VTIMEZONE\r\n"
+
+/* An event whose RRULE never matches after its DTSTART in January. */
+#define NEVER(uid)							\
+	"BEGIN:VEVENT\r\nUID:" uid "@x\r\nDTSTART:20300131T190000Z\r\n"	\
+	"RRULE:FREQ=MONTHLY;BYMONTHDAY=31;BYMONTH=2\r\nEND:VEVENT\r\n"
+
+/*
+ * Files that would have libical expand without end: a VTIMEZONE rule by
+ * the minute, rules that never match, times in the year 9999.  Refused
+ * (or left out) quickly, with a cause.
+ */
+static void
+test_import_hostile(void **state)
+{
+	static const char far[] = CAL(
+	    OUTLOOK_TZ("FREQ=YEARLY;BYDAY=-1SU;BYMONTH=3")
+	    "BEGIN:VEVENT\r\nUID:f@x\r\nSUMMARY:Ver weg\r\n"
+	    "DTSTART;TZID=W. Europe Standard Time:29990104T200000\r\n"
+	    "DTEND;TZID=W. Europe Standard Time:29990104T220000\r\n"
+	    "END:VEVENT\r\n"
+	    "BEGIN:VEVENT\r\nUID:g@x\r\nSUMMARY:Tot in de verte\r\n"
+	    "DTSTART;TZID=W. Europe Standard Time:20300603T200000\r\n"
+	    "DTEND;TZID=W. Europe Standard Time:29990104T220000\r\n"
+	    "RRULE:FREQ=WEEKLY;UNTIL=29991231T000000Z\r\n"
+	    "EXDATE;TZID=W. Europe Standard Time:29980105T200000\r\n"
+	    "END:VEVENT\r\n");
+	static const struct want w[] = {
+		{ "2030-06-03", "20:00", "23:59", "Tot in de verte" },
+		{ "2030-06-04", "", "", "Tot in de verte" },
+		{ "2030-06-05", "", "", "Tot in de verte" },
+	};
+	static const char never[] = CAL(
+	    NEVER("1") NEVER("2") NEVER("3") NEVER("4") NEVER("5") NEVER("6")
+	    NEVER("7") NEVER("8") NEVER("9") NEVER("10") NEVER("11")
+	    NEVER("12"));
+	Samen__V1__BusyEntry **b;
+	size_t n, skipped;
+	char *cause = NULL;
+	int rv;
+
+	(void)state;
+	check_refused(CAL(OUTLOOK_TZ("FREQ=MINUTELY")), "2030-06-01",
+	    "2030-06-30", "a time zone rule must be yearly and simple, not "
+	    "FREQ=MINUTELY");
+	check_refused(CAL(OUTLOOK_TZ("FREQ=YEARLY;BYMONTHDAY=30;BYMONTH=2")),
+	    "2030-06-01", "2030-06-30", "must be yearly and simple");
+	check_refused(CAL("BEGIN:VTIMEZONE\r\nTZID:Oud\r\n"
+	    "BEGIN:STANDARD\r\nDTSTART:00010101T000000\r\n"
+	    "TZOFFSETFROM:+0100\r\nTZOFFSETTO:+0100\r\nEND:STANDARD\r\n"
+	    "END:VTIMEZONE\r\n"), "2030-06-01", "2030-06-30",
+	    "VTIMEZONE \"Oud\": an observance starts before 1600");
+	check_refused(CAL("BEGIN:VEVENT\r\nUID:m@x\r\nSUMMARY:Nooit\r\n"
+	    "DTSTART:20300101T000000Z\r\n"
+	    "RRULE:FREQ=MINUTELY;BYMONTH=2;BYMONTHDAY=30\r\nEND:VEVENT\r\n"),
+	    "2030-06-01", "2030-06-30", "VEVENT \"Nooit\": its RRULE "
+	    "(FREQ=MINUTELY;BYMONTHDAY=30;BYMONTH=2) is not supported");
+	check_refused(CAL("BEGIN:VEVENT\r\nUID:h@x\r\n"
+	    "DTSTART:20300101T000000Z\r\nRRULE:FREQ=DAILY;BYHOUR=9,14\r\n"
+	    "END:VEVENT\r\n"), "2030-06-01", "2030-06-30",
+	    "more than one time of day");
+	check_refused(CAL(""), "2030-06-01", "9999-12-31",
+	    "to 9999-12-31 is not in the years 1900 to 2199");
+
+	/* libical reads no year past 3000. */
+	check_refused(CAL("BEGIN:VEVENT\r\nUID:y@x\r\nSUMMARY:Nooit\r\n"
+	    "DTSTART:99990101T000000Z\r\nEND:VEVENT\r\n"), "2030-06-01",
+	    "2030-06-30", "VEVENT \"Nooit\": DTSTART is not a date or a "
+	    "date-time libical can use");
+
+	/* The year 2999 is never converted, so this is quick. */
+	assert_int_equal(ical_import(far, TZ, "2030-06-01", "2030-06-05", &b,
+	    &n, &skipped, &cause), 0);
+	check_busy(b, n, w, sizeof w / sizeof w[0]);
+	assert_int_equal(skipped, 1);
+	ical_busy_free(b, n);
+
+	/*
+	 * Rules that never match cost libical 3.0 a scan to the year 2582
+	 * each; the time budget ends that.  A faster libical may finish:
+	 * then nothing is busy and all twelve are skipped.
+	 */
+	rv = ical_import(never, TZ, "2030-03-01", "2030-12-31", &b, &n,
+	    &skipped, &cause);
+	if (rv == -1) {
+		assert_non_null(strstr(cause, "take more than 1000 ms"));
+		assert_null(b);
+		free(cause);
+	} else {
+		assert_int_equal(n, 0);
+		assert_int_equal(skipped, 12);
+	}
+}
+
 int
 main(void)
 {
@@ -844,8 +1019,10 @@ main(void)
 		cmocka_unit_test(test_import_timezones),
 		cmocka_unit_test(test_import_endless),
 		cmocka_unit_test(test_import_all_day),
+		cmocka_unit_test(test_import_moments_and_labels),
 		cmocka_unit_test(test_import_cancelled_dedup),
 		cmocka_unit_test(test_import_broken),
+		cmocka_unit_test(test_import_hostile),
 	};
 	int rv;
 
