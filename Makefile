@@ -92,6 +92,7 @@ CLIENT_SRCS := \
 	client/cmd-meeting.c \
 	client/cmd-availability.c \
 	client/cmd-dossier.c \
+	client/cmd-region.c \
 	client/cmd-timeline.c \
 	client/cmd-calendar.c
 

@@ -249,6 +249,9 @@ int	 cmd_availability(struct client *, int, char **);
 /* cmd-dossier.c */
 int	 cmd_dossier(struct client *, int, char **);
 
+/* cmd-region.c */
+int	 cmd_region(struct client *, int, char **);
+
 /* cmd-timeline.c */
 int	 cmd_timeline(struct client *, int, char **);
 int	 cmd_holidays(struct client *, int, char **);
