@@ -161,15 +161,6 @@ out_table_add(struct out_table *t, const char *fmt, ...)
 	t->cells[t->ncells++] = s;
 }
 
-/* The number of rows below the header. */
-size_t
-out_table_rows(const struct out_table *t)
-{
-	size_t rows = t->ncols ? t->ncells / t->ncols : 0;
-
-	return rows > 0 ? rows - 1 : 0;
-}
-
 /* The width of a UTF-8 string in terminal columns (one per character). */
 static size_t
 out_width(const char *s)

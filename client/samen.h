@@ -142,7 +142,6 @@ struct out_table *out_table_new(size_t);
 void	 out_table_right(struct out_table *, size_t);
 void	 out_table_add(struct out_table *, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));
-size_t	 out_table_rows(const struct out_table *);
 void	 out_table_print(struct out_table *);
 void	 out_table_free(struct out_table *);
 

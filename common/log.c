@@ -27,13 +27,6 @@ log_setlevel(enum log_level level)
 	log_level = level;
 }
 
-/* The level in force. */
-enum log_level
-log_getlevel(void)
-{
-	return log_level;
-}
-
 /* Parses "warn", "info" or "debug"; -1: not a level. */
 int
 log_parselevel(const char *word, enum log_level *out)

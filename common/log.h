@@ -12,7 +12,6 @@ enum log_level {
 
 void	log_init(const char *progname, enum log_level level);
 void	log_setlevel(enum log_level level);
-enum log_level log_getlevel(void);
 int	log_parselevel(const char *word, enum log_level *out);
 const char *log_levelname(enum log_level level);
 

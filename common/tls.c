@@ -708,13 +708,6 @@ tls_client_set_timeout(struct tls_client *tc, int ms)
 	tls_set_timeouts(tc->fd, ms);
 }
 
-/* The socket under a client connection (for socket options). */
-int
-tls_client_fd(struct tls_client *tc)
-{
-	return tc->fd;
-}
-
 /* Closes the connection (sending close_notify) and frees everything. */
 void
 tls_client_close(struct tls_client *tc)

@@ -72,7 +72,6 @@ ssize_t		 tls_client_read(struct tls_client *, void *, size_t, char **);
 int		 tls_client_write(struct tls_client *, const void *, size_t,
 		    char **);
 void		 tls_client_close(struct tls_client *);
-int		 tls_client_fd(struct tls_client *);
 void		 tls_client_set_timeout(struct tls_client *, int);
 
 /* Digests. */

@@ -1,36 +1,27 @@
 /*
  * Conversions between UTC seconds and local wall-clock time in a named
  * zone (the region's, e.g. Europe/Amsterdam).  libc knows only one zone
- * at a time, through TZ: each call sets it, converts, and puts the old
- * value back.  Both programs are single-threaded.
+ * at a time, through TZ: a conversion sets TZ to its zone and leaves it
+ * there, so that the next conversion in the same zone (a timeline or an
+ * export converts many times) does not make libc read the zone again.
+ * Neither program prints local time of any other zone.  Both are
+ * single-threaded.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "date.h"
 #include "tz.h"
-#include "xmalloc.h"
 
-/* Sets TZ to zone; *saved gets the old value (free with tz_restore). */
+/* Makes zone the one libc converts in, unless it is already. */
 static void
-tz_enter(const char *zone, char **saved)
+tz_use(const char *zone)
 {
-	const char *old = getenv("TZ");
+	const char *cur = getenv("TZ");
 
-	*saved = old != NULL ? xstrdup(old) : NULL;
+	if (cur != NULL && strcmp(cur, zone) == 0)
+		return;
 	setenv("TZ", zone, 1);
-	tzset();
-}
-
-/* Puts TZ back as it was. */
-static void
-tz_restore(char *saved)
-{
-	if (saved != NULL) {
-		setenv("TZ", saved, 1);
-		free(saved);
-	} else
-		unsetenv("TZ");
 	tzset();
 }
 
@@ -39,13 +30,9 @@ int
 tz_to_local(const char *zone, int64_t utc, struct tm *out)
 {
 	time_t t = (time_t)utc;
-	char *saved;
-	int rv;
 
-	tz_enter(zone, &saved);
-	rv = localtime_r(&t, out) == NULL ? -1 : 0;
-	tz_restore(saved);
-	return rv;
+	tz_use(zone);
+	return localtime_r(&t, out) == NULL ? -1 : 0;
 }
 
 /*
@@ -58,14 +45,12 @@ int
 tz_from_local(const char *zone, const struct tm *local, int64_t *utc)
 {
 	struct tm tm = *local;
-	char *saved;
 	time_t t;
 
 	tm.tm_isdst = -1;
 	tm.tm_sec = 0;
-	tz_enter(zone, &saved);
+	tz_use(zone);
 	t = mktime(&tm);
-	tz_restore(saved);
 	if (t == (time_t)-1)
 		return -1;
 	*utc = (int64_t)t;

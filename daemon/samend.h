@@ -193,7 +193,6 @@ int	 store_put(struct store *, const Samen__V1__Entity *, uint64_t *,
 	    char **);
 Samen__V1__Entity *store_get(struct store *, Samen__V1__Kind, const char *,
 	    char **);
-int	 store_count(struct store *, Samen__V1__Kind, int64_t *, char **);
 int	 store_cert_add(struct store *, const struct cert_record *, char **);
 int	 store_cert_revoke(struct store *, const char *, int64_t, int *,
 	    char **);
@@ -204,7 +203,6 @@ int	 store_meta_get(struct store *, const char *, int64_t *, char **);
 int	 store_next_seq(struct store *, char, int64_t *, char **);
 int	 store_savepoint(struct store *, uint64_t *, char **);
 void	 store_savepoint_end(struct store *, uint64_t, int);
-int	 store_in_transaction(struct store *);
 int	 store_delete(struct store *, Samen__V1__Kind, const char *, int64_t,
 	    uint64_t *, char **);
 int	 store_purge_tombstones(struct store *, int64_t, char **);

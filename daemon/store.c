@@ -406,26 +406,6 @@ store_get(struct store *st, Samen__V1__Kind kind, const char *id,
 	return e;
 }
 
-/* How many live entities of a kind there are. */
-int
-store_count(struct store *st, Samen__V1__Kind kind, int64_t *n, char **cause)
-{
-	sqlite3_stmt *stmt;
-
-	stmt = store_prepare(st, "SELECT count(*) FROM entity WHERE kind = ? "
-	    "AND body IS NOT NULL", cause);
-	if (stmt == NULL)
-		return -1;
-	sqlite3_bind_int(stmt, 1, (int)kind);
-	if (sqlite3_step(stmt) != SQLITE_ROW) {
-		store_done(st, stmt);
-		return store_fail(st, cause, "counting");
-	}
-	*n = sqlite3_column_int64(stmt, 0);
-	store_done(st, stmt);
-	return 0;
-}
-
 /* Records an issued certificate. */
 int
 store_cert_add(struct store *st, const struct cert_record *r, char **cause)
@@ -615,13 +595,6 @@ store_savepoint_end(struct store *st, uint64_t mark, int keep)
 		log_warnx("%s", cause);
 		free(cause);
 	}
-}
-
-/* True inside a transaction. */
-int
-store_in_transaction(struct store *st)
-{
-	return !sqlite3_get_autocommit(st->db);
 }
 
 /*
