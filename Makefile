@@ -65,7 +65,9 @@ DAEMON_SRCS := \
 	daemon/main.c \
 	daemon/meeting.c \
 	daemon/pki.c \
+	daemon/plan.c \
 	daemon/region.c \
+	daemon/schedule.c \
 	daemon/server.c \
 	daemon/status.c \
 	daemon/store.c \
@@ -94,7 +96,8 @@ CLIENT_SRCS := \
 	client/cmd-dossier.c \
 	client/cmd-region.c \
 	client/cmd-timeline.c \
-	client/cmd-calendar.c
+	client/cmd-calendar.c \
+	client/cmd-plan.c
 
 UNIT_TESTS := \
 	tests/unit/test_frame \
@@ -104,7 +107,8 @@ UNIT_TESTS := \
 	tests/unit/test_borda \
 	tests/unit/test_auth \
 	tests/unit/test_grid \
-	tests/unit/test_ical
+	tests/unit/test_ical \
+	tests/unit/test_schedule
 
 TOOLS_SRCS := tests/tools/wireprobe.c
 
@@ -167,6 +171,7 @@ $(BUILD)/tests/unit/%: $(BUILD)/tests/unit/%.o $(COMMON_OBJS)
 $(BUILD)/tests/unit/test_auth: $(BUILD)/daemon/auth.o
 $(BUILD)/tests/unit/test_grid: $(BUILD)/client/grid.o
 $(BUILD)/tests/unit/test_ical: $(BUILD)/daemon/ical.o
+$(BUILD)/tests/unit/test_schedule: $(BUILD)/daemon/schedule.o
 
 # `make check` first installs what is missing, then builds with the
 # libraries found (hence the second make).

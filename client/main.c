@@ -50,6 +50,13 @@ static const struct client_cmd client_cmds[] = {
 	{ "timeline", "",
 	  "the handover timeline: key dates, meetings, dossiers due",
 	  cmd_timeline, 0 },
+	{ "plan", "--count N [--kind K] [--title T] [--from YYYY-MM-DD]\n\t"
+	  "[--to YYYY-MM-DD] [--weekdays mon,tue,..] [--start HH:MM]\n\t"
+	  "[--duration MIN] [--gap DAYS] [--participants M,..] "
+	  "[--hosts M,..]\n\t[--key K] [--commit] [--explain]",
+	  "schedule the meetings after the election (a dry run unless "
+	  "--commit)",
+	  cmd_plan, CMD_SUBCOMMANDS },
 	{ "calendar", "[--month YYYY-MM] [--municipality ID]",
 	  "a month grid: meetings, holidays, blackouts, busy dates",
 	  cmd_calendar, 0 },

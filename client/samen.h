@@ -256,6 +256,9 @@ int	 cmd_timeline(struct client *, int, char **);
 int	 cmd_holidays(struct client *, int, char **);
 int	 cmd_export_ical(struct client *, int, char **);
 
+/* cmd-plan.c */
+int	 cmd_plan(struct client *, int, char **);
+
 /* cmd-calendar.c */
 int	 cmd_calendar(struct client *, int, char **);
 

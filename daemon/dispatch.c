@@ -17,6 +17,7 @@
 #define ANYONE		(ROLE_BIT(TLS_ROLE_OBSERVER) | \
 			    ROLE_BIT(TLS_ROLE_MEMBER) | ROLE_BIT(TLS_ROLE_ADMIN))
 #define ADMIN		ROLE_BIT(TLS_ROLE_ADMIN)
+#define IF_COMMIT	2	/* writes when the request says commit */
 
 typedef int (*dispatch_fn)(struct dispatch_ctx *, const Samen__V1__Request *,
     Samen__V1__Response *);
@@ -55,6 +56,7 @@ static const struct dispatch_row dispatch_table[] = {
 	  meeting_export },
 	{ SAMEN__V1__REQUEST__BODY_IMPORT_AVAILABILITY, "import availability",
 	  ANYONE, 1, availability_import },
+	{ SAMEN__V1__REQUEST__BODY_PLAN, "plan", ANYONE, IF_COMMIT, plan_run },
 };
 
 /* Memory for the response, freed after it is sent. */
@@ -151,13 +153,24 @@ dispatch_find(Samen__V1__Request__BodyCase type)
 	return NULL;
 }
 
+/* True when the request of a row writes. */
+static int
+dispatch_row_writes(const struct dispatch_row *row,
+    const Samen__V1__Request *req)
+{
+	if (row->writes == IF_COMMIT)
+		return req->body_case == SAMEN__V1__REQUEST__BODY_PLAN &&
+		    req->plan->commit;
+	return row->writes;
+}
+
 /* True when the request is a write (it joins the group commit). */
 int
 dispatch_writes(const Samen__V1__Request *req)
 {
 	const struct dispatch_row *row = dispatch_find(req->body_case);
 
-	return row != NULL && row->writes;
+	return row != NULL && dispatch_row_writes(row, req);
 }
 
 /* Runs a write request's handler inside the batch, in a savepoint. */
@@ -219,7 +232,7 @@ dispatch_request(struct conn *c, uint64_t id, const Samen__V1__Request *req)
 		dispatch_error(&ctx, SAMEN__V1__STATUS__CODE__PERMISSION_DENIED,
 		    "%s is for the regional secretariat (admin) only; you are "
 		    "%s", row->name, tls_role_name(c->who.role));
-	} else if (row->writes) {
+	} else if (dispatch_row_writes(row, req)) {
 		name = row->name;
 		dispatch_write(&ctx, row, req, &resp);
 	} else {

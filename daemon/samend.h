@@ -215,6 +215,10 @@ int	 store_list(struct store *, Samen__V1__Kind, Samen__V1__Entity ***,
 	    size_t *, char **);
 void	 store_list_free(Samen__V1__Entity **, size_t);
 int	 store_audit_add(struct store *, const struct audit_record *, char **);
+int	 store_plan_get(struct store *, const char *, char **, char **,
+	    uint64_t *, char **);
+int	 store_plan_add(struct store *, const char *, uint64_t, const char *,
+	    const char *, char **);
 int	 store_audit_each(struct store *, uint64_t, size_t,
 	    int (*)(const struct audit_record *, const unsigned char *, void *),
 	    void *, int *, char **);
@@ -304,6 +308,10 @@ void	 watch_fanout(struct server *, Samen__V1__Change **, size_t);
 
 /* meeting.c */
 int	 meeting_export(struct dispatch_ctx *, const Samen__V1__Request *,
+	    Samen__V1__Response *);
+
+/* plan.c */
+int	 plan_run(struct dispatch_ctx *, const Samen__V1__Request *,
 	    Samen__V1__Response *);
 
 /* region.c */

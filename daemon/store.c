@@ -70,6 +70,12 @@ static const char *const migrations[] = {
 	/* 2 -> 3: find old tombstones without walking every entity */
 	"CREATE INDEX entity_tombstone ON entity (deleted_at) "
 	"  WHERE body IS NULL;",
+	/* 3 -> 4: committed plans, by key */
+	"CREATE TABLE plan ("
+	"  key TEXT PRIMARY KEY,"
+	"  rev INTEGER NOT NULL,"
+	"  proposal TEXT NOT NULL,"
+	"  meetings TEXT NOT NULL);",
 };
 
 #define NMIGRATIONS	(sizeof(migrations) / sizeof(migrations[0]))
@@ -917,5 +923,58 @@ store_audit_each(struct store *st, uint64_t since, size_t limit,
 	store_done(st, stmt);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return store_fail(st, cause, "reading the audit log");
+	return 0;
+}
+
+/*
+ * The committed plan under key: its proposal and meeting ids (freed by
+ * the caller) and the rev it was stored at.  1 found, 0 not, -1 error.
+ */
+int
+store_plan_get(struct store *st, const char *key, char **proposal,
+    char **meetings, uint64_t *rev, char **cause)
+{
+	sqlite3_stmt *stmt;
+	int rc;
+
+	stmt = store_prepare(st, "SELECT rev, proposal, meetings FROM plan "
+	    "WHERE key = ?", cause);
+	if (stmt == NULL)
+		return -1;
+	sqlite3_bind_text(stmt, 1, key, -1, SQLITE_STATIC);
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW) {
+		*rev = (uint64_t)sqlite3_column_int64(stmt, 0);
+		*proposal = xstrdup((const char *)sqlite3_column_text(stmt, 1));
+		*meetings = xstrdup((const char *)sqlite3_column_text(stmt, 2));
+	}
+	store_done(st, stmt);
+	if (rc == SQLITE_ROW)
+		return 1;
+	if (rc != SQLITE_DONE)
+		return store_fail(st, cause, "reading a plan");
+	return 0;
+}
+
+/* Records a committed plan, inside the caller's transaction. */
+int
+store_plan_add(struct store *st, const char *key, uint64_t rev,
+    const char *proposal, const char *meetings, char **cause)
+{
+	sqlite3_stmt *stmt;
+	int rc;
+
+	stmt = store_prepare(st, "INSERT INTO plan (key, rev, proposal, "
+	    "meetings) VALUES (?, ?, ?, ?)", cause);
+	if (stmt == NULL)
+		return -1;
+	sqlite3_bind_text(stmt, 1, key, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(stmt, 2, (int64_t)rev);
+	sqlite3_bind_text(stmt, 3, proposal, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 4, meetings, -1, SQLITE_STATIC);
+	rc = sqlite3_step(stmt);
+	store_done(st, stmt);
+	if (rc != SQLITE_DONE)
+		return store_fail(st, cause, "recording the plan");
 	return 0;
 }

@@ -222,6 +222,42 @@ echo "and the first meeting in it:"
 sed -n '/^BEGIN:VEVENT/,/^END:VEVENT/p' "$DEMO/region.ics" |
     sed '/^END:VEVENT/q'
 
+# Scheduling the meetings after the election: the secretariat runs the
+# script of the README ("Scheduling the post-election meetings"); the
+# five council calendars are in already (imported above).
+RAAD_TITLE='Regionale raadsbijeenkomst {n}'
+PH_TITLE='Portefeuillehoudersoverleg {n}'
+
+say "The summer recess closes the planning window"
+c secretariaat region blackout add --from 2030-07-13 --to 2030-08-25 \
+    --reason zomerreces
+
+say "Four regional council meetings: a dry run, every rejected date explained"
+c secretariaat plan --count 4 --kind regional-councils --title "$RAAD_TITLE" \
+    --explain
+
+say "The secretariat commits them under a key; the same command again changes nothing"
+c secretariaat plan --count 4 --kind regional-councils --title "$RAAD_TITLE" \
+    --key raad-2030 --commit
+c secretariaat plan --count 4 --kind regional-councils --title "$RAAD_TITLE" \
+    --key raad-2030 --commit
+
+say "Two portfolio-holder meetings: tentative while the new colleges are not installed"
+c secretariaat plan --count 2 --kind portfolio-holders --title "$PH_TITLE" \
+    --start 16:00 --duration 120 --explain
+c secretariaat plan --count 2 --kind portfolio-holders --title "$PH_TITLE" \
+    --start 16:00 --duration 120 --key portefeuillehouders-2030 --commit
+
+say "The months after the election"
+c publieksbalie calendar --month 2030-04 | cat
+c publieksbalie calendar --month 2030-05 | cat
+c publieksbalie calendar --month 2030-06 | cat
+c publieksbalie meeting list --kind regional-councils,portfolio-holders
+
+say "The planned meetings as one iCalendar file"
+c publieksbalie export-ical --out "$DEMO/regio-2030.ics" \
+    --kind regional-councils,portfolio-holders
+
 say "The secretariat checks the audit log's hash chain"
 c secretariaat audit verify
 
