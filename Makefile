@@ -158,9 +158,19 @@ BENCH := $(BUILD)/samen-bench
 $(BENCH): $(call obj,bench/samen-bench.c) $(COMMON_OBJS)
 	$(CC) $(ALL_LDFLAGS) -pthread -o $@ $^ $(PKG_LIBS)
 
-.PHONY: bench
+# The scheduler on synthetic regions (bench/README.md).
+PLAN_BENCH := $(BUILD)/plan-bench
+
+$(PLAN_BENCH): $(call obj,bench/plan-bench.c) $(BUILD)/daemon/schedule.o \
+    $(COMMON_OBJS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+.PHONY: bench bench-plan
 bench: all $(BENCH)
 	@BUILD=$(BUILD) bench/agenda.sh
+
+bench-plan: $(PLAN_BENCH)
+	@for c in none leiden a b; do $(PLAN_BENCH) $$c || exit 1; done
 
 # Unit tests link the pure modules they test, plus cmocka.
 $(BUILD)/tests/unit/%: $(BUILD)/tests/unit/%.o $(COMMON_OBJS)

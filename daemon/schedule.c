@@ -728,7 +728,8 @@ sched_binding(struct sched *s)
 	const struct sched_region *rg = s->rg;
 	struct sched_result *res = s->res;
 	char from[DATE_STRLEN], to[DATE_STRLEN], *what = NULL;
-	size_t best = 0, i, nwhy = WHY_BLACKOUT + rg->nblackouts;
+	size_t best = 0, i, nwhy = WHY_BLACKOUT + rg->nblackouts, top, nbusy;
+	size_t any;
 
 	sched_date(res->from, from);
 	sched_date(res->to, to);
@@ -762,12 +763,26 @@ sched_binding(struct sched *s)
 			}
 		}
 	}
-	for (i = 0; i < rg->nmunis; i++) {
-		if (s->busy_removed[i] > best) {
-			best = s->busy_removed[i];
-			free(what);
-			what = sched_fmt("busy dates of %s", rg->munis[i].id);
-		}
+	/* Busy participants together; named when one stands out. */
+	for (i = 0, top = 0, nbusy = 0; i < rg->nmunis; i++) {
+		if (s->busy_removed[i] == 0)
+			continue;
+		nbusy++;
+		if (s->busy_removed[i] > s->busy_removed[top] ||
+		    s->busy_removed[top] == 0)
+			top = i;
+	}
+	for (i = 0, any = 0; i < s->ndays; i++)
+		any += s->days[i].nbusy > 0;
+	if (any > best) {
+		best = any;
+		free(what);
+		if (nbusy == 1)
+			what = sched_fmt("busy dates of %s", rg->munis[top].id);
+		else
+			what = sched_fmt("busy dates of %zu participants, most "
+			    "of all %s (%zu)", nbusy, rg->munis[top].id,
+			    s->busy_removed[top]);
 	}
 	res->binding = sched_fmt("%u of %u meetings fit from %s to %s; the "
 	    "constraint that removed the most dates: %s (%zu of %zu candidate "
