@@ -19,7 +19,7 @@
 #include "xmalloc.h"
 
 #define PLAN_MAX_MINUTES	(24 * 60)
-#define PLAN_DATES_PER_LINE	6
+#define PLAN_DATES_PER_LINE	4
 
 /* What the options asked for, before it becomes a PlanRequest. */
 struct plan_args {
@@ -440,13 +440,13 @@ plan_explain(const Samen__V1__PlanResponse *p)
 	}
 	if (ng > 1)
 		qsort(g, ng, sizeof(*g), plan_group_cmp);
-	printf("\n%zu rejected date%s, by reason:\n", p->n_rejected,
-	    p->n_rejected == 1 ? "" : "s");
+	printf("\n%zu rejected date%s, by reason (dates, reason):\n",
+	    p->n_rejected, p->n_rejected == 1 ? "" : "s");
 	for (k = 0; k < ng; k++) {
-		printf("  %s (%zu)\n", g[k].reason, g[k].ndates);
+		printf("%5zu  %s\n", g[k].ndates, g[k].reason);
 		for (i = 0; i < g[k].ndates; i++)
 			printf("%s%s %s%s", i % PLAN_DATES_PER_LINE == 0 ?
-			    "    " : "  ", local_weekday(g[k].dates[i], 0),
+			    "       " : "  ", local_weekday(g[k].dates[i], 0),
 			    g[k].dates[i], i + 1 == g[k].ndates ||
 			    i % PLAN_DATES_PER_LINE == PLAN_DATES_PER_LINE -
 			    1 ? "\n" : "");
@@ -477,6 +477,50 @@ plan_moves(FILE *fp, const Samen__V1__PlanResponse *p, const char *key)
 	}
 }
 
+/*
+ * The end of the clause of a reason that starts at p: the next "; "
+ * followed by a labelled clause ("host: ..."), or the end of the text.
+ */
+static const char *
+plan_clause_end(const char *p)
+{
+	const char *sep, *w;
+
+	for (sep = strstr(p, "; "); sep != NULL; sep = strstr(sep + 2, "; ")) {
+		for (w = sep + 2; *w != '\0' && *w != ' ' && *w != ':'; w++)
+			;
+		if (*w == ':' && w > sep + 2)
+			return sep;
+	}
+	return p + strlen(p);
+}
+
+/*
+ * Prints why a meeting got its date and host: its number, then each
+ * labelled clause of the daemon's reason ("date: ...; host: ...") on a
+ * line of its own.
+ */
+static void
+plan_why(const Samen__V1__PlannedMeeting *pm)
+{
+	const char *p = pm->why, *end;
+	int first = 1;
+
+	if (*p == '\0') {
+		printf("%5u  -\n", pm->n);
+		return;
+	}
+	while (*p != '\0') {
+		end = plan_clause_end(p);
+		if (first)
+			printf("%5u  %.*s\n", pm->n, (int)(end - p), p);
+		else
+			printf("       %.*s\n", (int)(end - p), p);
+		first = 0;
+		p = *end != '\0' ? end + 2 : end;
+	}
+}
+
 /* Prints the proposal as a table, each meeting's reason below it. */
 static void
 plan_table(const Samen__V1__PlanResponse *p)
@@ -491,6 +535,7 @@ plan_table(const Samen__V1__PlanResponse *p)
 		tentative |= p->proposal[i]->tentative;
 	}
 	ncols = ids ? 9 : 8;
+	printf("\n");
 	t = out_table_new(ncols);
 	out_table_right(t, 1);
 	out_table_add(t, " ");
@@ -518,11 +563,8 @@ plan_table(const Samen__V1__PlanResponse *p)
 	}
 	out_table_print(t);
 	printf("\nwhy:\n");
-	for (i = 0; i < p->n_proposal; i++) {
-		pm = p->proposal[i];
-		printf("  %2u %s%s\n", pm->n, pm->tentative ? "(tentative) " :
-		    "", edit_dash(pm->why));
-	}
+	for (i = 0; i < p->n_proposal; i++)
+		plan_why(p->proposal[i]);
 	if (tentative)
 		printf("\n~ tentative: the date waits for a new college to be "
 		    "installed (see why)\n");
@@ -546,6 +588,27 @@ plan_ids(const Samen__V1__PlanResponse *p)
 	return s;
 }
 
+/*
+ * Says that fewer meetings fit than asked for, why (the daemon's binding
+ * constraint) and that nothing was committed: for people on stdout, or
+ * as one line on stderr beside the JSON.
+ */
+static void
+plan_binding(FILE *fp, const Samen__V1__PlanResponse *p)
+{
+	char *why;
+
+	if (*p->binding != '\0')
+		why = xstrdup(p->binding);
+	else
+		xasprintf(&why, "only %u of %u meetings fit", p->fit, p->count);
+	if (fp == stderr)
+		fprintf(fp, "samen: %s; nothing was committed\n", why);
+	else
+		fprintf(fp, "\n%s\nnothing was committed\n", why);
+	free(why);
+}
+
 /* Prints the answer for people. */
 static void
 plan_print(const struct plan_args *a, const Samen__V1__PlanResponse *p)
@@ -556,7 +619,7 @@ plan_print(const struct plan_args *a, const Samen__V1__PlanResponse *p)
 	char *ids;
 
 	printf("%s meetings from %s to %s: %u of %u fit (%u candidate "
-	    "date%s, %zu rejected)\n\n", kind != NULL ? kind : "regional",
+	    "date%s, %zu rejected)\n", kind != NULL ? kind : "regional",
 	    p->from, p->to, p->fit, p->count, p->candidates,
 	    p->candidates == 1 ? "" : "s", p->n_rejected);
 	if (p->n_proposal > 0)
@@ -564,13 +627,12 @@ plan_print(const struct plan_args *a, const Samen__V1__PlanResponse *p)
 	if (a->explain)
 		plan_explain(p);
 	else if (p->n_rejected > 0)
-		printf("\n(--explain lists the %zu rejected dates with their "
-		    "reasons)\n", p->n_rejected);
+		printf("\n(--explain lists the %zu rejected date%s with %s "
+		    "reasons)\n", p->n_rejected, p->n_rejected == 1 ? "" : "s",
+		    p->n_rejected == 1 ? "its" : "their");
 	plan_moves(stdout, p, a->req.key);
 	if (p->fit < p->count) {
-		printf("\nonly %u of %u meetings fit; %s\nnothing was "
-		    "committed\n", p->fit, p->count, *p->binding != '\0' ?
-		    p->binding : "(no reason given)");
+		plan_binding(stdout, p);
 		return;
 	}
 	ids = plan_ids(p);
@@ -641,9 +703,7 @@ cmd_plan(struct client *c, int argc, char **argv)
 		plan_print(&a, p);
 	if (p->fit < p->count) {
 		if (c->json)
-			fprintf(stderr, "samen: only %u of %u meetings fit; "
-			    "%s; nothing was committed\n", p->fit, p->count,
-			    p->binding);
+			plan_binding(stderr, p);
 		rv = EXIT_DATAERR;
 		goto out;
 	}

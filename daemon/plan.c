@@ -606,11 +606,12 @@ plan_run(struct dispatch_ctx *ctx, const Samen__V1__Request *req,
 				return dispatch_error(ctx,
 				    SAMEN__V1__STATUS__CODE__CONFLICT,
 				    "plan %s was committed at rev %llu with a "
-				    "different proposal (%zu meeting%s would "
-				    "move); nothing was stored: plan it without "
-				    "commit to see which, or use a new key",
-				    rq->key, (unsigned long long)in->plan_rev,
-				    pr->n_moves, pr->n_moves == 1 ? "" : "s");
+				    "different proposal (%zu of its meetings "
+				    "would change); nothing was stored: plan it "
+				    "without commit to see which, or use a new "
+				    "key", rq->key,
+				    (unsigned long long)in->plan_rev,
+				    pr->n_moves);
 		}
 	} else if (rq->commit && in->res.fit == in->res.count &&
 	    plan_commit(ctx, rq, in, canon, pr) == -1)

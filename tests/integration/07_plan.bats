@@ -97,9 +97,9 @@ BLOCKED="2030-04-18 2030-04-22 2030-04-23 2030-04-25 2030-04-29 2030-04-30
 	for d in $dates; do
 		echo "$output" | grep -E "^ +[1-4]  $d  (Mon|Tue|Wed|Thu)  19:30-22:00  "
 	done
-	echo "$output" | grep -A1 "^  .*Ascension Day" | grep -q "Thu 2030-05-30"
-	echo "$output" | grep -A1 "^  .*Whit Monday" | grep -q "Mon 2030-06-10"
-	echo "$output" | grep -A3 "^  busy: leiderdorp" | grep -q "2030-04-29"
+	echo "$output" | grep -A1 -E "^ +1  Ascension Day$" | grep -q "^       Thu 2030-05-30$"
+	echo "$output" | grep -A1 -E "^ +1  Whit Monday$" | grep -q "^       Mon 2030-06-10$"
+	echo "$output" | grep -A3 -E "^ +[0-9]+  busy: leiderdorp" | grep -q "Mon 2030-04-29"
 	[[ "$output" == *"a dry run: nothing was committed"* ]]
 	# without --explain the reasons stay out
 	run as secretariat plan --count 4
@@ -137,7 +137,7 @@ BLOCKED="2030-04-18 2030-04-22 2030-04-23 2030-04-25 2030-04-29 2030-04-30
 	rev=$(rev_now)
 	run as secretariat plan --count 30 --gap 14
 	[ "$status" -eq 65 ]
-	[[ "$output" =~ "only "[0-9]+" of 30 meetings fit; "[^\ ] ]]
+	[[ "$output" =~ [0-9]+" of 30 meetings fit from 2030-04-17 to 2030-07-12; the constraint that removed the most dates: "[^\ ] ]]
 	[[ "$output" == *"nothing was committed"* ]]
 	run as secretariat plan --count 30 --gap 14 --commit --key te-veel
 	[ "$status" -eq 65 ]
@@ -284,7 +284,7 @@ BLOCKED="2030-04-18 2030-04-22 2030-04-23 2030-04-25 2030-04-29 2030-04-30
 	run as secretariat plan --count 4 --key k1 --commit \
 	    --title 'Regionale raadsbijeenkomst {n}'
 	[ "$status" -eq 73 ]
-	[[ "$output" == *"would move: meeting 2 (M2)"* ]]
+	[[ "$output" == *"k1"*"different proposal"*"nothing was stored"* ]]
 	[ "$(meeting_count)" -eq 4 ]
 	[ "$(rev_now)" = "$rev" ]
 	run as desk --json meeting show M2
@@ -317,7 +317,7 @@ BLOCKED="2030-04-18 2030-04-22 2030-04-23 2030-04-25 2030-04-29 2030-04-30
 	for d in $(proposed_dates "$json"); do
 		[[ "$d" > "2030-06-05" ]]
 	done
-	[[ "$(echo "$json" | grep -o '{"n":1,[^}]*}')" =~ \"why\":\"[^\"]*(leiden|leiderdorp|oegstgeest|voorschoten|zoeterwoude) ]]
+	[[ "$(echo "$json" | grep -o '{"n":1,[^}]*}')" =~ \"why\":\"[^\"]*"waits for the colleges of Leiden, Leiderdorp, Oegstgeest, Voorschoten, Zoeterwoude" ]]
 	run as secretariat plan --count 2 --kind portfolio-holders
 	[ "$status" -eq 0 ]
 	echo "$output" | grep -E "^~ +1  2030-"
@@ -333,7 +333,7 @@ BLOCKED="2030-04-18 2030-04-22 2030-04-23 2030-04-25 2030-04-29 2030-04-30
 	[ "$(echo "$output" | grep -o '"tentative":true' | wc -l)" -eq 2 ]
 	for n in 1 2; do
 		m=$(echo "$output" | grep -o "{\"n\":$n,[^}]*}")
-		[[ "$m" =~ \"why\":\"[^\"]*voorschoten ]]
+		[[ "$m" =~ \"why\":\"[^\"]*"waits for the college of Voorschoten" ]]
 	done
 
 	# every college installed: nothing tentative, and after the last one
