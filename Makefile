@@ -56,6 +56,7 @@ DAEMON_SRCS := \
 	daemon/audit.c \
 	daemon/auth.c \
 	daemon/availability.c \
+	daemon/backup.c \
 	daemon/commit.c \
 	daemon/config.c \
 	daemon/conn.c \

@@ -645,10 +645,14 @@ plan_print(const struct plan_args *a, const Samen__V1__PlanResponse *p)
 		printf("\ncommitted under key '%s' (rev %llu): %s stored as "
 		    "planned\n", a->req.key, (unsigned long long)p->plan_rev,
 		    ids != NULL ? ids : "the meetings");
-	else if (p->n_moves > 0)
-		printf("\na dry run: nothing was committed; --commit under key "
-		    "'%s' is refused while the plan differs (use a new key, "
-		    "or change the meetings one by one)\n", a->req.key);
+	else if (p->plan_rev != 0 && *a->req.key != '\0')
+		/* The key holds another proposal (moves may not show all). */
+		printf("\na dry run: nothing was committed; this proposal "
+		    "differs from the plan committed under key '%s' at rev "
+		    "%llu%s, so --commit under that key is refused (use a new "
+		    "key, or change the meetings one by one)\n", a->req.key,
+		    (unsigned long long)p->plan_rev, p->n_moves > 0 ? "" :
+		    " (in titles or times)");
 	else
 		printf("\na dry run: nothing was committed%s\n",
 		    *a->req.key != '\0' ? "" : " (--commit --key K stores it)");

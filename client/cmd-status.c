@@ -1,4 +1,6 @@
 /* samen status: who the server is and who it says we are. */
+#include <getopt.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include <jansson.h>
@@ -94,6 +96,57 @@ cmd_stats(struct client *c, int argc, char **argv)
 		printf("database      %llu bytes\n",
 		    (unsigned long long)s->database_bytes);
 	}
+	conn_response_free(resp);
+	return 0;
+}
+
+/* samen backup [--out NAME] (admin): an online copy on the server. */
+int
+cmd_backup(struct client *c, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "out", required_argument, NULL, 'o' },
+		{ NULL, 0, NULL, 0 },
+	};
+	Samen__V1__Request req = SAMEN__V1__REQUEST__INIT;
+	Samen__V1__BackupRequest br = SAMEN__V1__BACKUP_REQUEST__INIT;
+	Samen__V1__Response *resp;
+	Samen__V1__BackupResponse *b;
+	int ch, rv;
+
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'o':
+			br.name = optarg;
+			break;
+		default:
+			return client_usage_error(client_find_cmd("backup"),
+			    NULL);
+		}
+	}
+	if (optind != argc)
+		return client_usage_error(client_find_cmd("backup"),
+		    "unexpected argument '%s'", argv[optind]);
+	if ((rv = conn_open(c, NULL)) != 0)
+		return rv;
+	req.body_case = SAMEN__V1__REQUEST__BODY_BACKUP;
+	req.backup = &br;
+	if (conn_call(c, &req, &resp) == -1)
+		return EXIT_UNAVAIL;
+	if ((rv = out_status(c, resp->status)) != 0 ||
+	    resp->body_case != SAMEN__V1__RESPONSE__BODY_BACKUP) {
+		conn_response_free(resp);
+		return rv ? rv : EXIT_OTHER;
+	}
+	b = resp->backup;
+	if (c->json)
+		out_json_print(json_pack("{s:s,s:I,s:I}", "path", b->path,
+		    "bytes", (json_int_t)b->bytes, "rev", (json_int_t)b->rev));
+	else
+		printf("backup written on the server: %s (%llu bytes, rev "
+		    "%llu)\n", b->path, (unsigned long long)b->bytes,
+		    (unsigned long long)b->rev);
 	conn_response_free(resp);
 	return 0;
 }

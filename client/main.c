@@ -73,6 +73,9 @@ static const struct client_cmd client_cmds[] = {
 	{ "stats", "",
 	  "admin: connections, requests, rev, uptime, database size",
 	  cmd_stats, 0 },
+	{ "backup", "[--out NAME]",
+	  "admin: a consistent copy of the server's database, on the server",
+	  cmd_backup, 0 },
 	{ "help", "[COMMAND]", "show help for samen or one command",
 	  cmd_help, 0 },
 };

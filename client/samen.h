@@ -223,6 +223,7 @@ int	 cmd_setup(struct client *, int, char **);
 /* cmd-status.c */
 int	 cmd_status(struct client *, int, char **);
 int	 cmd_stats(struct client *, int, char **);
+int	 cmd_backup(struct client *, int, char **);
 
 /* cmd-sync.c */
 int	 cmd_sync(struct client *, int, char **);

@@ -151,30 +151,50 @@ audit_verify_one(const struct audit_record *r, const unsigned char *hash,
 	return 0;
 }
 
+/*
+ * Recomputes the whole chain of st: *records checked, *first_bad (0: the
+ * chain holds) and *reason.  -1: the store failed (*cause).
+ */
+int
+audit_check(struct store *st, uint64_t *records, uint64_t *first_bad,
+    const char **reason, char **cause)
+{
+	struct audit_verify_arg a;
+	int more;
+
+	memset(&a, 0, sizeof(a));
+	if (store_audit_each(st, 0, 0, audit_verify_one, &a, &more,
+	    cause) == -1)
+		return -1;
+	*records = a.records;
+	*first_bad = a.first_bad;
+	*reason = a.reason;
+	return 0;
+}
+
 /* audit_verify (admin): recomputes the whole chain. */
 int
 audit_verify(struct dispatch_ctx *ctx, const Samen__V1__Request *req,
     Samen__V1__Response *resp)
 {
-	struct audit_verify_arg a;
 	Samen__V1__AuditVerifyResponse *v;
-	int more;
+	uint64_t records, first_bad;
+	const char *reason;
 	char *cause = NULL;
 
 	(void)req;
-	memset(&a, 0, sizeof(a));
-	if (store_audit_each(ctx->srv->rstore, 0, 0, audit_verify_one, &a,
-	    &more, &cause) == -1)
+	if (audit_check(ctx->srv->rstore, &records, &first_bad, &reason,
+	    &cause) == -1)
 		return dispatch_store_error(ctx, cause);
 	v = dispatch_alloc(ctx, sizeof(*v));
 	samen__v1__audit_verify_response__init(v);
-	v->ok = a.first_bad == 0;
-	v->records = a.records;
-	v->first_bad_rev = a.first_bad;
-	v->reason = dispatch_strdup(ctx, a.reason ? a.reason : "");
+	v->ok = first_bad == 0;
+	v->records = records;
+	v->first_bad_rev = first_bad;
+	v->reason = dispatch_strdup(ctx, reason ? reason : "");
 	if (!v->ok)
 		log_warnx("audit chain broken at rev %llu: %s",
-		    (unsigned long long)a.first_bad, a.reason);
+		    (unsigned long long)first_bad, reason);
 	resp->body_case = SAMEN__V1__RESPONSE__BODY_AUDIT_VERIFY;
 	resp->audit_verify = v;
 	return 0;

@@ -57,6 +57,7 @@ static const struct dispatch_row dispatch_table[] = {
 	{ SAMEN__V1__REQUEST__BODY_IMPORT_AVAILABILITY, "import availability",
 	  ANYONE, 1, availability_import },
 	{ SAMEN__V1__REQUEST__BODY_PLAN, "plan", ANYONE, IF_COMMIT, plan_run },
+	{ SAMEN__V1__REQUEST__BODY_BACKUP, "backup", ADMIN, 0, backup_run },
 };
 
 /* Memory for the response, freed after it is sent. */

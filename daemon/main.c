@@ -5,6 +5,8 @@
  *	samend [-c FILE] init ...		create region, members and PKI
  *	samend [-c FILE] check-config [-v]
  *	samend [-c FILE] pki issue|revoke|list|server-cert ...
+ *	samend [-c FILE] backup --out PATH
+ *	samend [-c FILE] restore PATH
  */
 #include <sys/stat.h>
 
@@ -33,6 +35,8 @@ static int	cmd_run(struct config *, int);
 static int	cmd_init(struct config *, int, char **);
 static int	cmd_check_config(struct config *, int, char **);
 static int	cmd_pki(struct config *, int, char **);
+static int	cmd_backup(struct config *, int, char **);
+static int	cmd_restore(struct config *, int, char **);
 
 struct samend_cmd {
 	const char	*name;
@@ -52,6 +56,8 @@ static const struct samend_cmd samend_cmds[] = {
 	  "    pki revoke --name CN\n"
 	  "    pki list\n"
 	  "    pki server-cert [--server-name NAME ...]" },
+	{ "backup", cmd_backup, "backup --out PATH" },
+	{ "restore", cmd_restore, "restore PATH" },
 };
 #define NCMDS	(sizeof(samend_cmds) / sizeof(samend_cmds[0]))
 
@@ -112,6 +118,25 @@ open_store(const struct config *cfg, int create)
 	}
 	free(db);
 	return st;
+}
+
+/* backup --out PATH: a consistent copy, the daemon running or not. */
+static int
+cmd_backup(struct config *cfg, int argc, char **argv)
+{
+	if (argc != 3 || strcmp(argv[1], "--out") != 0 || *argv[2] == '\0')
+		return cmd_usage("backup", "backup needs --out PATH");
+	return backup_offline(cfg, argv[2]);
+}
+
+/* restore PATH: checked, then in place; refused while samend runs. */
+static int
+cmd_restore(struct config *cfg, int argc, char **argv)
+{
+	if (argc != 2 || *argv[1] == '\0')
+		return cmd_usage("restore", "restore needs the PATH of a "
+		    "backup");
+	return backup_restore(cfg, argv[1]);
 }
 
 /* Runs the daemon until SIGTERM or SIGINT. */
@@ -601,7 +626,7 @@ main(int argc, char **argv)
 	}
 	if (argc > 0 && strcmp(argv[0], "run") != 0 && i == NCMDS) {
 		fprintf(stderr, "samend: unknown command '%s'; commands: run, "
-		    "init, check-config, pki\n", argv[0]);
+		    "init, check-config, pki, backup, restore\n", argv[0]);
 		return EX_USAGE_;
 	}
 	if (argc > 0 && i < NCMDS && wants_help(argc, argv)) {

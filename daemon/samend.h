@@ -135,6 +135,11 @@ struct server {
 	struct event		*sig_term;
 	struct event		*sig_int;
 	struct event		*sig_hup;
+	struct event		*sig_usr1;
+	struct event		*tick;		/* watchdog and status */
+	uint64_t		 watchdog_usec;	/* 0: no watchdog */
+	int			 notify;	/* NOTIFY_SOCKET is set */
+	int			 lock;		/* the state directory's */
 	struct conn_list	 conns;
 	unsigned int		 nconns;
 	struct linger_list	 lingering;
@@ -181,7 +186,14 @@ void	 config_print(FILE *, const struct config *);
 int	 config_split_hostport(const char *, char **, char **, char **);
 
 /* store.c */
+#define STORE_OPEN	0	/* an existing database, migrated */
+#define STORE_CREATE	1
+#define STORE_READONLY	2	/* as it is: no migration, no writes */
 struct store *store_open(const char *, int, char **);
+int	 store_backup(struct store *, const char *, uint64_t *, int64_t *,
+	    char **);
+int	 store_integrity(struct store *, char **);
+int	 store_checkpoint(struct store *, char **);
 void	 store_close(struct store *);
 char	*store_path(const char *);
 uint64_t store_rev(struct store *);
@@ -244,6 +256,15 @@ int	 audit_list(struct dispatch_ctx *, const Samen__V1__Request *,
 	    Samen__V1__Response *);
 int	 audit_verify(struct dispatch_ctx *, const Samen__V1__Request *,
 	    Samen__V1__Response *);
+int	 audit_check(struct store *, uint64_t *, uint64_t *, const char **,
+	    char **);
+
+/* backup.c */
+int	 backup_run(struct dispatch_ctx *, const Samen__V1__Request *,
+	    Samen__V1__Response *);
+int	 backup_lock(const char *, char **);
+int	 backup_offline(const struct config *, const char *);
+int	 backup_restore(const struct config *, const char *);
 
 /* auth.c */
 enum auth_op {

@@ -114,6 +114,37 @@ server_hup_cb(evutil_socket_t sig, short what, void *arg)
 	sd_notify(0, "READY=1");
 }
 
+/* The STATUS= line systemd shows, and the watchdog's keep-alive. */
+static void
+server_tick_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct server *srv = arg;
+
+	(void)fd;
+	(void)what;
+	sd_notifyf(0, "%sSTATUS=serving %u connection%s, rev %llu",
+	    srv->watchdog_usec ? "WATCHDOG=1\n" : "", srv->nconns,
+	    srv->nconns == 1 ? "" : "s",
+	    (unsigned long long)srv->committed_rev);
+}
+
+/* SIGUSR1: the counters, in one log line. */
+static void
+server_usr1_cb(evutil_socket_t sig, short what, void *arg)
+{
+	struct server *srv = arg;
+
+	(void)sig;
+	(void)what;
+	log_info("counters: %u connections open, %llu accepted, %llu "
+	    "refused, %llu requests, rev %llu, up %llds", srv->nconns,
+	    (unsigned long long)srv->accepted_total,
+	    (unsigned long long)srv->refused_total,
+	    (unsigned long long)srv->requests_total,
+	    (unsigned long long)srv->committed_rev,
+	    (long long)(time(NULL) - srv->started));
+}
+
 /*
  * Re-reads the configuration file, the certificates and the CRL.  New
  * handshakes use the new context; open connections keep theirs.
@@ -212,6 +243,36 @@ server_load_region(struct server *srv, char **cause)
 }
 
 /*
+ * Under systemd: a timer on the loop sends WATCHDOG=1 at half the
+ * watchdog interval (a hung loop stops sending it, and systemd restarts
+ * the service) and refreshes STATUS=; without a watchdog, STATUS= every
+ * 10 s.  Nothing when NOTIFY_SOCKET is not set.
+ */
+static int
+server_notify_setup(struct server *srv, char **cause)
+{
+	struct timeval tv = { 10, 0 };
+	uint64_t usec = 0;
+
+	if (getenv("NOTIFY_SOCKET") == NULL)
+		return 0;
+	srv->notify = 1;
+	if (sd_watchdog_enabled(0, &usec) > 0 && usec > 0) {
+		srv->watchdog_usec = usec;
+		tv.tv_sec = (time_t)(usec / 2 / 1000000);
+		tv.tv_usec = (suseconds_t)(usec / 2 % 1000000);
+		log_info("watchdog: every %llu ms",
+		    (unsigned long long)(usec / 2 / 1000));
+	}
+	if ((srv->tick = event_new(srv->base, -1, EV_PERSIST, server_tick_cb,
+	    srv)) == NULL || event_add(srv->tick, &tv) == -1) {
+		xasprintf(cause, "cannot set up the watchdog timer");
+		return -1;
+	}
+	return 0;
+}
+
+/*
  * Opens the store, makes the TLS context, binds the listener and sets up
  * signals.  -1: *cause says which step failed.
  */
@@ -224,6 +285,9 @@ server_start(struct server *srv, char **cause)
 	TAILQ_INIT(&srv->conns);
 	TAILQ_INIT(&srv->lingering);
 	srv->started = time(NULL);
+	srv->lock = -1;
+	if ((srv->lock = backup_lock(srv->cfg->state_dir, cause)) == -1)
+		return -1;
 	db = store_path(srv->cfg->state_dir);
 	srv->store = store_open(db, 0, cause);
 	if (srv->store != NULL)
@@ -255,14 +319,17 @@ server_start(struct server *srv, char **cause)
 	srv->sig_term = evsignal_new(srv->base, SIGTERM, server_stop_cb, srv);
 	srv->sig_int = evsignal_new(srv->base, SIGINT, server_stop_cb, srv);
 	srv->sig_hup = evsignal_new(srv->base, SIGHUP, server_hup_cb, srv);
+	srv->sig_usr1 = evsignal_new(srv->base, SIGUSR1, server_usr1_cb, srv);
 	if (srv->sig_term == NULL || srv->sig_int == NULL ||
-	    srv->sig_hup == NULL || evsignal_add(srv->sig_term, NULL) == -1 ||
+	    srv->sig_hup == NULL || srv->sig_usr1 == NULL ||
+	    evsignal_add(srv->sig_term, NULL) == -1 ||
 	    evsignal_add(srv->sig_int, NULL) == -1 ||
-	    evsignal_add(srv->sig_hup, NULL) == -1) {
+	    evsignal_add(srv->sig_hup, NULL) == -1 ||
+	    evsignal_add(srv->sig_usr1, NULL) == -1) {
 		xasprintf(cause, "cannot set up signal handlers");
 		return -1;
 	}
-	return 0;
+	return server_notify_setup(srv, cause);
 }
 
 /* Runs the loop until a signal stops it. */
@@ -271,7 +338,8 @@ server_run(struct server *srv)
 {
 	log_info("samend %s serving region %s, rev %llu", SAMEN_VERSION,
 	    srv->region_name, (unsigned long long)srv->committed_rev);
-	sd_notifyf(0, "READY=1\nSTATUS=serving region %s", srv->region_name);
+	sd_notifyf(0, "READY=1\nSTATUS=serving region %s, rev %llu",
+	    srv->region_name, (unsigned long long)srv->committed_rev);
 	event_base_dispatch(srv->base);
 }
 
@@ -293,6 +361,10 @@ server_free(struct server *srv)
 		event_free(srv->sig_int);
 	if (srv->sig_hup != NULL)
 		event_free(srv->sig_hup);
+	if (srv->sig_usr1 != NULL)
+		event_free(srv->sig_usr1);
+	if (srv->tick != NULL)
+		event_free(srv->tick);
 	if (srv->tls != NULL)
 		tls_ctx_free(srv->tls);
 	store_close(srv->rstore);
@@ -301,4 +373,6 @@ server_free(struct server *srv)
 		event_base_free(srv->base);
 	free(srv->region_name);
 	free(srv->time_zone);
+	if (srv->lock > 0)
+		close(srv->lock);
 }

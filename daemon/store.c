@@ -8,8 +8,10 @@
 #include <sys/stat.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <sqlite3.h>
 
@@ -155,13 +157,12 @@ store_path(const char *state_dir)
 	return p;
 }
 
-/* Brings the schema up to date, one migration per transaction. */
+/* The schema version, refused when newer than this samend knows. */
 static int
-store_migrate(struct store *st, char **cause)
+store_version(struct store *st, char **cause)
 {
 	sqlite3_stmt *stmt;
 	int version;
-	char sql[64];
 
 	if ((stmt = store_prepare(st, "PRAGMA user_version", cause)) == NULL)
 		return -1;
@@ -176,6 +177,18 @@ store_migrate(struct store *st, char **cause)
 		    "this samend (%zu); upgrade samend", version, NMIGRATIONS);
 		return -1;
 	}
+	return version;
+}
+
+/* Brings the schema up to date, one migration per transaction. */
+static int
+store_migrate(struct store *st, char **cause)
+{
+	int version;
+	char sql[64];
+
+	if ((version = store_version(st, cause)) == -1)
+		return -1;
 	for (; (size_t)version < NMIGRATIONS; version++) {
 		if (store_exec(st, "BEGIN IMMEDIATE", cause) == -1)
 			return -1;
@@ -223,7 +236,9 @@ store_open(const char *path, int create, char **cause)
 	struct store *st;
 	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
 
-	if (create)
+	if (create == STORE_READONLY)
+		flags = SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX;
+	else if (create)
 		flags |= SQLITE_OPEN_CREATE;
 	st = xcalloc(1, sizeof(*st));
 	st->path = xstrdup(path);
@@ -240,9 +255,17 @@ store_open(const char *path, int create, char **cause)
 		store_close(st);
 		return NULL;
 	}
-	if (create)
+	if (create == STORE_CREATE)
 		chmod(path, 0600);
 	sqlite3_busy_timeout(st->db, 5000);
+	if (create == STORE_READONLY) {
+		if (store_version(st, cause) == -1 ||
+		    store_load_rev(st, cause) == -1) {
+			store_close(st);
+			return NULL;
+		}
+		return st;
+	}
 	if (store_exec(st, "PRAGMA journal_mode = WAL", cause) == -1 ||
 	    store_exec(st, "PRAGMA synchronous = FULL", cause) == -1 ||
 	    store_migrate(st, cause) == -1 ||
@@ -977,4 +1000,123 @@ store_plan_add(struct store *st, const char *key, uint64_t rev,
 	if (rc != SQLITE_DONE)
 		return store_fail(st, cause, "recording the plan");
 	return 0;
+}
+
+/* fsync of a file or directory by path. */
+static int
+store_sync_path(const char *path, int dir)
+{
+	int fd, rc;
+
+	fd = open(path, (dir ? O_RDONLY | O_DIRECTORY : O_RDWR) | O_CLOEXEC);
+	if (fd == -1)
+		return -1;
+	rc = fsync(fd);
+	close(fd);
+	return rc;
+}
+
+/* The directory part of path, for an fsync after a rename. */
+static void
+store_dirname(const char *path, char *buf, size_t len)
+{
+	const char *slash = strrchr(path, '/');
+
+	if (slash == NULL)
+		snprintf(buf, len, ".");
+	else if (slash == path)
+		snprintf(buf, len, "/");
+	else
+		snprintf(buf, len, "%.*s", (int)(slash - path), path);
+}
+
+/*
+ * Copies the committed database into a new file at path (mode 0600; an
+ * existing file is refused) with SQLite's online backup API, in one read
+ * transaction: a consistent copy while writes go on.  The copy is one
+ * self-contained file (rollback journal mode), on disk when this returns.
+ * *rev and *bytes describe it.  -1: *cause (the partial copy is removed).
+ */
+int
+store_backup(struct store *st, const char *path, uint64_t *rev,
+    int64_t *bytes, char **cause)
+{
+	sqlite3 *dst = NULL;
+	sqlite3_backup *b;
+	sqlite3_stmt *stmt;
+	struct stat sb;
+	char dir[4096];
+	int fd, rc;
+
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd == -1) {
+		xasprintf(cause, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	close(fd);
+	if (sqlite3_open_v2(path, &dst, SQLITE_OPEN_READWRITE, NULL) !=
+	    SQLITE_OK)
+		goto fail;
+	if ((b = sqlite3_backup_init(dst, "main", st->db, "main")) == NULL)
+		goto fail;
+	rc = sqlite3_backup_step(b, -1);
+	sqlite3_backup_finish(b);
+	if (rc != SQLITE_DONE ||
+	    sqlite3_exec(dst, "PRAGMA journal_mode = DELETE", NULL, NULL,
+	    NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(dst, "SELECT value FROM meta WHERE key = 'rev'",
+	    -1, &stmt, NULL) != SQLITE_OK)
+		goto fail;
+	rc = sqlite3_step(stmt);
+	*rev = rc == SQLITE_ROW ? (uint64_t)sqlite3_column_int64(stmt, 0) : 0;
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_ROW)
+		goto fail;
+	sqlite3_close(dst);
+	dst = NULL;
+	store_dirname(path, dir, sizeof(dir));
+	if (store_sync_path(path, 0) == -1 || store_sync_path(dir, 1) == -1 ||
+	    stat(path, &sb) == -1) {
+		xasprintf(cause, "%s: %s", path, strerror(errno));
+		unlink(path);
+		return -1;
+	}
+	*bytes = (int64_t)sb.st_size;
+	return 0;
+fail:
+	xasprintf(cause, "%s: backup failed: %s", path,
+	    dst != NULL ? sqlite3_errmsg(dst) : "cannot open");
+	sqlite3_close(dst);
+	unlink(path);
+	return -1;
+}
+
+/* PRAGMA integrity_check: 0 when "ok", else -1 with its first line. */
+int
+store_integrity(struct store *st, char **cause)
+{
+	sqlite3_stmt *stmt;
+	const char *r;
+	int rc = -1;
+
+	stmt = store_prepare(st, "PRAGMA integrity_check", cause);
+	if (stmt == NULL)
+		return -1;
+	if (sqlite3_step(stmt) == SQLITE_ROW) {
+		r = (const char *)sqlite3_column_text(stmt, 0);
+		if (r != NULL && strcmp(r, "ok") == 0)
+			rc = 0;
+		else
+			xasprintf(cause, "integrity check: %s", r ? r : "?");
+	} else
+		store_fail(st, cause, "integrity check");
+	store_done(st, stmt);
+	return rc;
+}
+
+/* Writes the WAL back into the database file and empties it. */
+int
+store_checkpoint(struct store *st, char **cause)
+{
+	return store_exec(st, "PRAGMA wal_checkpoint(TRUNCATE)", cause);
 }

@@ -228,9 +228,14 @@ sed -n '/^BEGIN:VEVENT/,/^END:VEVENT/p' "$DEMO/region.ics" |
 RAAD_TITLE='Regionale raadsbijeenkomst {n}'
 PH_TITLE='Portefeuillehoudersoverleg {n}'
 
-say "The summer recess closes the planning window"
+say "The summer recess closes the planning window; each town hall's venue is known"
 c secretariaat region blackout add --from 2030-07-13 --to 2030-08-25 \
     --reason zomerreces
+c secretariaat region municipality leiden --venue "Stadhuis, Stadhuisplein 1, Leiden"
+c secretariaat region municipality leiderdorp --venue "Raadzaal, Statenlaan 1, Leiderdorp"
+c secretariaat region municipality oegstgeest --venue "Gemeentehuis, Lange Voort 2, Oegstgeest"
+c secretariaat region municipality voorschoten --venue "Raadhuis, Leidseweg 25, Voorschoten"
+c secretariaat region municipality zoeterwoude --venue "Gemeentehuis, Noordbuurtseweg 2, Zoeterwoude"
 
 say "Four regional council meetings: a dry run, every rejected date explained"
 c secretariaat plan --count 4 --kind regional-councils --title "$RAAD_TITLE" \

@@ -264,6 +264,9 @@ BLOCKED="2030-04-18 2030-04-22 2030-04-23 2030-04-25 2030-04-29 2030-04-30
 	[[ "$output" == *"k1"* ]]
 	[ "$(meeting_count)" -eq 4 ]
 	[ "$(rev_now)" = "$rev" ]
+	run as secretariat plan --count 4 --key k1 --title 'Anders {n}'
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"differs from the plan committed under key 'k1' at rev "*"--commit under that key is refused"* ]]
 
 	# a council evening on meeting 2's date: the same key shows the move
 	d2=$(proposed_dates "$first" | sed -n 2p)
