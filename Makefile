@@ -153,6 +153,11 @@ $(SAMEN): $(CLIENT_OBJS) $(COMMON_OBJS)
 $(WIREPROBE): $(call obj,$(TOOLS_SRCS)) $(COMMON_OBJS)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
+NOTIFY_LISTEN := $(BUILD)/notify-listen
+
+$(NOTIFY_LISTEN): $(call obj,tests/tools/notify-listen.c)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^
+
 # The agenda benchmark (bench/README.md); never part of `make check`.
 BENCH := $(BUILD)/samen-bench
 
@@ -190,7 +195,7 @@ check: deps
 	@$(MAKE) --no-print-directory build-tests
 	@BUILD=$(BUILD) tests/run.sh $(UNIT_BINS)
 
-build-tests: all $(UNIT_BINS) $(WIREPROBE)
+build-tests: all $(UNIT_BINS) $(WIREPROBE) $(NOTIFY_LISTEN)
 
 check-unit: build-tests
 	@BUILD=$(BUILD) tests/run.sh --unit-only $(UNIT_BINS)
@@ -206,3 +211,99 @@ clean:
 	rm -rf build
 
 -include $(shell find build -name '*.d' 2>/dev/null)
+
+# ---------------------------------------------------------------------------
+# Install and uninstall (administrators: README.md; a package: DESTDIR).
+#
+#   make install [PREFIX=/usr/local] [DESTDIR=] [BINDIR=] [SYSCONFDIR=/etc]
+#       [MANDIR=] [UNITDIR=] [SYSUSERSDIR=] [TMPFILESDIR=] [BASHCOMPDIR=]
+#   make uninstall                 with the same variables
+#   make unit UNIT_OUT=FILE        the unit alone, rendered with these paths
+#
+# The unit and the tmpfiles.d snippet are templates (*.in): @BINDIR@ and
+# @SYSCONFDIR@ become this install's paths.  The default configuration is
+# installed only where none exists; uninstall removes it only while it is
+# byte for byte the shipped one (a changed file stays, and is named).
+# Neither touches the samen user or /var/lib/samen: the region's data
+# outlives the program.  Then, as root:
+#   systemd-sysusers samen.conf; systemd-tmpfiles --create samen.conf
+#   systemctl daemon-reload; systemctl enable --now samend
+
+BINDIR ?= $(PREFIX)/bin
+SYSCONFDIR ?= /etc
+MANDIR ?= $(PREFIX)/share/man
+# Debian keeps the units of packages in /lib/systemd/system.
+ifeq ($(PREFIX),/usr)
+UNITDIR ?= /lib/systemd/system
+else
+UNITDIR ?= $(PREFIX)/lib/systemd/system
+endif
+SYSUSERSDIR ?= $(PREFIX)/lib/sysusers.d
+TMPFILESDIR ?= $(PREFIX)/lib/tmpfiles.d
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+UNIT_OUT ?= $(BUILD)/samend.service
+INSTALL ?= install
+
+MAN_PAGES := $(wildcard man/*.[1-8])
+COMPLETIONS := $(wildcard completion/samen)
+CONF_DIR := $(DESTDIR)$(SYSCONFDIR)/samen
+CONF := $(CONF_DIR)/samend.conf
+RENDER = sed -e 's|@BINDIR@|$(BINDIR)|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g'
+
+.PHONY: install uninstall unit
+
+unit:
+	@mkdir -p $(dir $(UNIT_OUT))
+	$(RENDER) systemd/samend.service.in >$(UNIT_OUT)
+
+install: all
+	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(UNITDIR) \
+		$(DESTDIR)$(SYSUSERSDIR) $(DESTDIR)$(TMPFILESDIR)
+	$(INSTALL) -m 0755 $(SAMEND) $(SAMEN) $(DESTDIR)$(BINDIR)/
+	$(RENDER) systemd/samend.service.in \
+		>$(DESTDIR)$(UNITDIR)/samend.service
+	chmod 0644 $(DESTDIR)$(UNITDIR)/samend.service
+	$(INSTALL) -m 0644 systemd/sysusers.d/samen.conf \
+		$(DESTDIR)$(SYSUSERSDIR)/samen.conf
+	$(RENDER) systemd/tmpfiles.d/samen.conf.in \
+		>$(DESTDIR)$(TMPFILESDIR)/samen.conf
+	chmod 0644 $(DESTDIR)$(TMPFILESDIR)/samen.conf
+	@set -e; for f in $(MAN_PAGES); do \
+		d=$(DESTDIR)$(MANDIR)/man$${f##*.}; \
+		echo "$(INSTALL) -m 0644 $$f $$d/"; \
+		$(INSTALL) -d $$d; $(INSTALL) -m 0644 $$f $$d/; \
+	done
+	@set -e; for f in $(COMPLETIONS); do \
+		echo "$(INSTALL) -m 0644 $$f $(DESTDIR)$(BASHCOMPDIR)/"; \
+		$(INSTALL) -d $(DESTDIR)$(BASHCOMPDIR); \
+		$(INSTALL) -m 0644 $$f $(DESTDIR)$(BASHCOMPDIR)/; \
+	done
+	@# 0750 as tmpfiles.d gives it (root:samen there); an existing
+	@# directory keeps its mode.
+	@[ -d $(CONF_DIR) ] || $(INSTALL) -d -m 0750 $(CONF_DIR)
+	@if [ -e $(CONF) ]; then \
+		echo "kept $(CONF); the shipped default is etc/samend.conf"; \
+	else \
+		echo "$(INSTALL) -m 0644 etc/samend.conf $(CONF)"; \
+		$(INSTALL) -m 0644 etc/samend.conf $(CONF); \
+	fi
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/samend $(DESTDIR)$(BINDIR)/samen \
+		$(DESTDIR)$(UNITDIR)/samend.service \
+		$(DESTDIR)$(SYSUSERSDIR)/samen.conf \
+		$(DESTDIR)$(TMPFILESDIR)/samen.conf
+	@for f in $(MAN_PAGES); do \
+		echo "rm -f $(DESTDIR)$(MANDIR)/man$${f##*.}/$${f##*/}"; \
+		rm -f $(DESTDIR)$(MANDIR)/man$${f##*.}/$${f##*/}; \
+	done
+	@for f in $(COMPLETIONS); do \
+		echo "rm -f $(DESTDIR)$(BASHCOMPDIR)/$${f##*/}"; \
+		rm -f $(DESTDIR)$(BASHCOMPDIR)/$${f##*/}; \
+	done
+	@if cmp -s etc/samend.conf $(CONF); then \
+		echo "rm -f $(CONF)"; rm -f $(CONF); \
+	elif [ -e $(CONF) ]; then \
+		echo "kept $(CONF): it differs from the shipped default"; \
+	fi
+	@rmdir $(CONF_DIR) 2>/dev/null || true

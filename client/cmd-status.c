@@ -118,6 +118,10 @@ cmd_backup(struct client *c, int argc, char **argv)
 	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'o':
+			if (*optarg == '\0')
+				return client_usage_error(
+				    client_find_cmd("backup"),
+				    "--out needs a file name");
 			br.name = optarg;
 			break;
 		default:
