@@ -239,3 +239,22 @@ wait_file() {
 	run as secretariat status
 	[ "$status" -eq 0 ]
 }
+
+@test "even at debug level the log holds no request bodies and no key material" {
+	start_samend		# -d: debug
+	client clerk-leiden
+	client secretariat
+	secret="Vertrouwelijk-$RANDOM-$RANDOM"
+	run as clerk-leiden agenda add --phase after --title "Gewoon" \
+	    --description "$secret"
+	[ "$status" -eq 0 ]
+	as secretariat backup >/dev/null
+	kill -HUP "$(samend_pid)"
+	wait_log "reloaded configuration"
+	grep -q "debug:" "$T/samend.log"
+	! grep -q -- "$secret" "$T/samend.log"
+	! grep -q -- "-----BEGIN" "$T/samend.log"
+	! grep -qi "private" "$T/samend.log"
+	# one line per event: every line starts with the program's name
+	! grep -v '^samend: ' "$T/samend.log"
+}
