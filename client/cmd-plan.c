@@ -469,7 +469,7 @@ plan_moves(FILE *fp, const Samen__V1__PlanResponse *p, const char *key)
 	for (i = 0; i < p->n_moves; i++) {
 		mv = p->moves[i];
 		if (*mv->now != '\0')
-			fprintf(fp, "  would move: meeting %u (%s) %s → %s\n",
+			fprintf(fp, "  would change: meeting %u (%s) %s → %s\n",
 			    mv->n, edit_dash(mv->id), mv->was, mv->now);
 		else
 			fprintf(fp, "  would drop: meeting %u (%s) %s\n", mv->n,
@@ -646,13 +646,12 @@ plan_print(const struct plan_args *a, const Samen__V1__PlanResponse *p)
 		    "planned\n", a->req.key, (unsigned long long)p->plan_rev,
 		    ids != NULL ? ids : "the meetings");
 	else if (p->plan_rev != 0 && *a->req.key != '\0')
-		/* The key holds another proposal (moves may not show all). */
+		/* The key holds another proposal: the moves say how. */
 		printf("\na dry run: nothing was committed; this proposal "
 		    "differs from the plan committed under key '%s' at rev "
-		    "%llu%s, so --commit under that key is refused (use a new "
+		    "%llu, so --commit under that key is refused (use a new "
 		    "key, or change the meetings one by one)\n", a->req.key,
-		    (unsigned long long)p->plan_rev, p->n_moves > 0 ? "" :
-		    " (in titles or times)");
+		    (unsigned long long)p->plan_rev);
 	else
 		printf("\na dry run: nothing was committed%s\n",
 		    *a->req.key != '\0' ? "" : " (--commit --key K stores it)");

@@ -282,37 +282,56 @@ plan_field(const char *line, int n, char *buf, size_t len)
 	snprintf(buf, len, "%.*s", (int)(e - p), p);
 }
 
+/* Line i (0-based) of a canonical proposal, or NULL. */
+static const char *
+plan_line(const char *text, size_t i)
+{
+	while (i-- > 0 && text != NULL)
+		if ((text = strchr(text, '\n')) != NULL)
+			text++;
+	return text != NULL && *text != '\0' ? text : NULL;
+}
+
+/* "2030-05-14 19:30-22:00 leiden: Title" of a canonical line. */
+static void
+plan_describe(const char *line, char *buf, size_t len)
+{
+	char date[DATE_STRLEN], st[8], en[8], host[64], title[256];
+
+	plan_field(line, 0, date, sizeof(date));
+	plan_field(line, 1, st, sizeof(st));
+	plan_field(line, 2, en, sizeof(en));
+	plan_field(line, 3, host, sizeof(host));
+	plan_field(line, 5, title, sizeof(title));
+	snprintf(buf, len, "%s %s-%s %s: %s", date, st, en, host, title);
+}
+
 /*
- * The meetings of the key's plan that this proposal moves (date or
- * host), in the response.
+ * The meetings of the key's plan that this proposal changes (date, time,
+ * host or title), in the response.
  */
 static void
 plan_moves(struct dispatch_ctx *ctx, const struct plan_input *in,
-    Samen__V1__PlanResponse *pr)
+    const char *canon, Samen__V1__PlanResponse *pr)
 {
-	const char *line = in->proposal, *idp = in->ids;
+	const char *line = in->proposal, *idp = in->ids, *cur;
 	Samen__V1__PlanMove *mv;
-	char was[128], now[128], date[DATE_STRLEN], host[64], id[32];
-	struct date d;
-	size_t i, idlen;
+	char was[512], now[512], id[32];
+	size_t i, idlen, len;
+	int same;
 
 	for (i = 0; line != NULL && *line != '\0'; i++) {
-		plan_field(line, 0, date, sizeof(date));
-		plan_field(line, 3, host, sizeof(host));
-		snprintf(was, sizeof(was), "%s %s", date, host);
+		plan_describe(line, was, sizeof(was));
 		idlen = strcspn(idp, " ");
 		snprintf(id, sizeof(id), "%.*s", (int)idlen, idp);
 		idp += idlen + (idp[idlen] == ' ');
 		now[0] = '\0';
-		if (i < in->res.fit) {
-			date_from_days(in->res.picks[i].day, &d);
-			date_format(&d, date);
-			snprintf(now, sizeof(now), "%s %s", date,
-			    in->mu[in->res.picks[i].host].id);
-		}
-		if ((line = strchr(line, '\n')) != NULL)
-			line++;
-		if (strcmp(was, now) == 0)
+		if ((cur = plan_line(canon, i)) != NULL)
+			plan_describe(cur, now, sizeof(now));
+		len = strcspn(line, "\n");
+		same = cur != NULL && strncmp(line, cur, len + 1) == 0;
+		line = line[len] == '\n' ? line + len + 1 : NULL;
+		if (same)
 			continue;
 		mv = dispatch_alloc(ctx, sizeof(*mv));
 		samen__v1__plan_move__init(mv);
@@ -601,7 +620,7 @@ plan_run(struct dispatch_ctx *ctx, const Samen__V1__Request *req,
 			pr->replayed = 1;
 			plan_ids(ctx, in->ids, pr);
 		} else {
-			plan_moves(ctx, in, pr);
+			plan_moves(ctx, in, canon, pr);
 			if (rq->commit)
 				return dispatch_error(ctx,
 				    SAMEN__V1__STATUS__CODE__CONFLICT,

@@ -54,6 +54,8 @@ struct sched {
 	size_t				 ndays;
 	size_t				*removed;	/* per sched_why */
 	size_t				*busy_removed;	/* per municipality */
+	size_t				 nfree;		/* dates no constraint
+							   removed */
 };
 
 /* Minutes after midnight of "HH:MM", or -1. */
@@ -521,11 +523,16 @@ sched_choose(struct sched *s, const int64_t *f, size_t m, int64_t *chosen,
 	struct sched_result *res = s->res;
 	size_t *reach, j, k, lo, best;
 	unsigned int i, need;
-	int64_t span = res->to - res->from + 1, t, db, dj;
+	int64_t first = res->from, span, t, db, dj;
 
 	res->fit = 0;
+	s->nfree = m;
 	if (m == 0)
 		return;
+	/* Meetings that wait for the colleges spread over what is left. */
+	if (s->college != SCHED_NONE && s->college + 1 > first)
+		first = s->college + 1;
+	span = res->to - first + 1;
 	reach = xcalloc(m, sizeof(*reach));
 	for (j = m; j-- > 0;) {
 		k = sched_first_from(f, m, f[j] + s->gap);
@@ -534,7 +541,7 @@ sched_choose(struct sched *s, const int64_t *f, size_t m, int64_t *chosen,
 	res->fit = reach[0] < res->count ? (unsigned int)reach[0] : res->count;
 	for (i = 0, lo = 0; i < res->fit; i++) {
 		need = res->fit - i;
-		t = res->from + span * (int64_t)i / (int64_t)res->fit;
+		t = first + span * (int64_t)i / (int64_t)res->fit;
 		best = lo;
 		for (j = lo; j < m && reach[j] >= need; j++) {
 			db = f[best] > t ? f[best] - t : t - f[best];
@@ -736,6 +743,15 @@ sched_binding(struct sched *s)
 	if (res->candidates == 0) {
 		res->binding = sched_fmt("0 of %u meetings fit: no date from %s "
 		    "to %s falls on an allowed weekday", res->count, from, to);
+		return;
+	}
+	if (s->nfree >= res->count) {
+		/* Enough free dates, too close together. */
+		res->binding = sched_fmt("%u of %u meetings fit from %s to %s; "
+		    "the constraint that binds: the %u-day gap between "
+		    "meetings (%zu free dates, but only %u of them %u days "
+		    "apart)", res->fit, res->count, from, to, s->gap,
+		    s->nfree, res->fit, s->gap);
 		return;
 	}
 	for (i = 0; i < nwhy; i++) {

@@ -267,6 +267,8 @@ BLOCKED="2030-04-18 2030-04-22 2030-04-23 2030-04-25 2030-04-29 2030-04-30
 	run as secretariat plan --count 4 --key k1 --title 'Anders {n}'
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"differs from the plan committed under key 'k1' at rev "*"--commit under that key is refused"* ]]
+	# a new title is a change too
+	echo "$output" | grep -E "^  would change: meeting 1 \(M[0-9]+\) 2030-[0-9-]+ 19:30-22:00 [a-z]+: Regionale raadsbijeenkomst 1 → 2030-[0-9-]+ 19:30-22:00 [a-z]+: Anders 1$"
 
 	# a council evening on meeting 2's date: the same key shows the move
 	d2=$(proposed_dates "$first" | sed -n 2p)
@@ -277,12 +279,12 @@ BLOCKED="2030-04-18 2030-04-22 2030-04-23 2030-04-25 2030-04-29 2030-04-30
 	run as secretariat --json plan --count 4 --key k1 \
 	    --title 'Regionale raadsbijeenkomst {n}'
 	[ "$status" -eq 0 ]
-	[[ "$output" == *"{\"n\":2,\"id\":\"M2\",\"was\":\"$d2 $h2\",\"now\":\"2030-"* ]]
+	[[ "$output" == *"{\"n\":2,\"id\":\"M2\",\"was\":\"$d2 19:30-22:00 $h2: Regionale raadsbijeenkomst 2\",\"now\":\"2030-"* ]]
 	[[ "$output" == *'"replayed":false'* ]]
 	run as secretariat plan --count 4 --key k1 \
 	    --title 'Regionale raadsbijeenkomst {n}'
 	[ "$status" -eq 0 ]
-	echo "$output" | grep -E "^  would move: meeting 2 \(M2\) $d2 $h2 → 2030-[0-9-]+ [a-z]+$"
+	echo "$output" | grep -E "^  would change: meeting 2 \(M2\) $d2 19:30-22:00 $h2: Regionale raadsbijeenkomst 2 → 2030-[0-9-]+ 19:30-22:00 [a-z]+: Regionale raadsbijeenkomst 2$"
 	[[ "$output" == *"nothing was committed"* ]]
 	run as secretariat plan --count 4 --key k1 --commit \
 	    --title 'Regionale raadsbijeenkomst {n}'

@@ -259,8 +259,8 @@ test_gap(void **state)
 	plan(&rq, &res);
 	assert_int_equal(res.fit, 3);
 	assert_string_equal(res.binding, "3 of 4 meetings fit from 2030-09-02 "
-	    "to 2030-09-30; the constraint that removed the most dates: the "
-	    "14-day gap between meetings (14 of 17 candidate dates)");
+	    "to 2030-09-30; the constraint that binds: the 14-day gap between "
+	    "meetings (17 free dates, but only 3 of them 14 days apart)");
 	sched_result_free(&res);
 
 	/* A gap of 7: four fit, spread over the month. */
@@ -378,6 +378,8 @@ test_colleges(void **state)
 	assert_non_null(strstr(res.picks[0].why, "tentative: waits for the "
 	    "colleges of Leiderdorp, Oegstgeest, Voorschoten, Zoeterwoude"));
 	assert_string_equal(res.picks[0].title, "Portefeuillehoudersoverleg 1");
+	/* the spread starts where the colleges allow, not at from */
+	assert_non_null(strstr(res.picks[0].why, "nearest to 2030-06-07"));
 	assert_string_equal(rejected(&res, "2030-06-03"), "before the new "
 	    "colleges of Leiderdorp, Oegstgeest, Voorschoten, Zoeterwoude are "
 	    "installed (assumed 2030-06-06)");
