@@ -615,31 +615,29 @@ sched_hosts(struct sched *s, const int64_t *chosen, const int64_t *targets)
 	struct sched_result *res = s->res;
 	struct sched_pick *p;
 	const struct sched_meeting *m;
-	size_t *hosted, i, k, npool = 0;
+	size_t *hosted, *inplan, i, k, npool = 0;
 	int64_t *last;
-	long prev, next, best;
+	long prev, next, best, *mhost;
 	unsigned int base = 0, n;
 	char target[DATE_STRLEN], *datewhy, *hostwhy, *wait = NULL, *t;
 	const char *tmpl = *s->rq->title ? s->rq->title :
 	    sched_default_title(res->kind);
 
 	hosted = xcalloc(rg->nmunis, sizeof(*hosted));
+	inplan = xcalloc(rg->nmunis, sizeof(*inplan));
 	last = xcalloc(rg->nmunis, sizeof(*last));
-	for (i = 0; i < rg->nmunis; i++) {
-		last[i] = SCHED_NONE;
+	mhost = xcalloc(rg->nmeetings + 1, sizeof(*mhost));
+	for (i = 0; i < rg->nmunis; i++)
 		npool += s->pool[i];
-	}
 	for (i = 0; i < rg->nmeetings; i++) {
 		m = &rg->meetings[i];
+		mhost[i] = -1;
 		if (m->cancelled || m->day < rg->installation)
 			continue;
 		if (m->kind == res->kind)
 			base++;
-		if ((best = sched_muni_find(rg, m->host)) == -1)
-			continue;
-		hosted[best]++;
-		if (m->day > last[best])
-			last[best] = m->day;
+		if ((mhost[i] = sched_muni_find(rg, m->host)) != -1)
+			hosted[mhost[i]]++;
 	}
 	if (s->assumed)
 		wait = sched_college_names(s, 1);
@@ -650,18 +648,34 @@ sched_hosts(struct sched *s, const int64_t *chosen, const int64_t *targets)
 		p->n = base + n + 1;
 		prev = sched_host_around(s, p->day, 0, res->picks, n);
 		next = sched_host_around(s, p->day, 1, res->picks, n);
+		/* Who hosted last before this date, and when. */
+		for (k = 0; k < rg->nmunis; k++)
+			last[k] = SCHED_NONE;
+		for (i = 0; i < rg->nmeetings; i++) {
+			if (mhost[i] != -1 && rg->meetings[i].day < p->day &&
+			    rg->meetings[i].day > last[mhost[i]])
+				last[mhost[i]] = rg->meetings[i].day;
+		}
+		for (i = 0; i < n; i++)
+			last[res->picks[i].host] = res->picks[i].day;
+		/* The fewest hosted; then the fewest of this plan; then
+		 * the one who hosted longest ago; then by id. */
 		best = -1;
 		for (k = 0; k < rg->nmunis; k++) {
 			if (!s->pool[k] || (npool > 1 && (long)k == prev) ||
 			    (npool > 2 && (long)k == next))
 				continue;
 			if (best == -1 || hosted[k] < hosted[best] ||
-			    (hosted[k] == hosted[best] && last[k] < last[best]))
+			    (hosted[k] == hosted[best] &&
+			    (inplan[k] < inplan[best] ||
+			    (inplan[k] == inplan[best] &&
+			    last[k] < last[best]))))
 				best = (long)k;
 		}
 		if (best == -1)		/* a pool of one */
 			best = prev;
 		p->host = (size_t)best;
+		inplan[best]++;
 		sched_date(targets[n], target);
 		if (p->day == targets[n])
 			datewhy = sched_fmt("date: the even-spread date");
@@ -674,7 +688,6 @@ sched_hosts(struct sched *s, const int64_t *chosen, const int64_t *targets)
 		    prev >= 0 && prev != best ? "; not the host before, " : "",
 		    prev >= 0 && prev != best ? rg->munis[prev].id : "");
 		hosted[best]++;
-		last[best] = p->day;
 		p->title = sched_title(tmpl, p->n);
 		if (s->assumed) {
 			p->tentative = 1;
@@ -688,7 +701,9 @@ sched_hosts(struct sched *s, const int64_t *chosen, const int64_t *targets)
 	}
 	free(wait);
 	free(hosted);
+	free(inplan);
 	free(last);
+	free(mhost);
 }
 
 /* Reasons for the free dates not chosen: a chosen date too near. */

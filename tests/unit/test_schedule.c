@@ -344,6 +344,33 @@ test_rotation(void **state)
 	assert_string_equal(munis[res.picks[2].host].id, "leiderdorp");
 	sched_result_free(&res);
 
+	/* Meetings already planned between the new ones: the host before
+	 * a date is the one of the meeting just before it, and of equals
+	 * the one not yet hosting in this plan goes first. */
+	rq.hosts = NULL;
+	rq.n_hosts = 0;
+	mt[0].host = "leiderdorp";
+	mt[0].day = day("2030-09-09");
+	mt[1].cancelled = 1;
+	mt[2].host = "voorschoten";
+	mt[2].day = day("2030-09-23");
+	mt[3].cancelled = 1;
+	mt[4].host = "zoeterwoude";
+	mt[4].day = day("2030-09-25");
+	plan(&rq, &res);
+	assert_string_equal(ymd(res.picks[0].day), "2030-09-02");
+	assert_string_equal(ymd(res.picks[1].day), "2030-09-16");
+	assert_string_equal(ymd(res.picks[2].day), "2030-09-30");
+	assert_string_equal(munis[res.picks[0].host].id, "leiden");
+	assert_string_equal(munis[res.picks[1].host].id, "oegstgeest");
+	assert_string_equal(munis[res.picks[2].host].id, "leiderdorp");
+	sched_result_free(&res);
+	mt[1].cancelled = 0;
+	mt[3].cancelled = 0;
+	mt[0].day = day("2030-04-10");
+	mt[2].day = day("2030-04-17");
+	mt[4].host = "leiden";
+
 	/* A meeting with one of the participants that day removes it. */
 	rq.hosts = NULL;
 	rq.n_hosts = 0;
