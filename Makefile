@@ -245,7 +245,7 @@ UNIT_OUT ?= $(BUILD)/samend.service
 INSTALL ?= install
 
 MAN_PAGES := $(wildcard man/*.[1-8])
-COMPLETIONS := $(wildcard completion/samen)
+COMPLETIONS := $(wildcard completion/samen completion/samend)
 CONF_DIR := $(DESTDIR)$(SYSCONFDIR)/samen
 CONF := $(CONF_DIR)/samend.conf
 RENDER = sed -e 's|@BINDIR@|$(BINDIR)|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g'
