@@ -208,7 +208,7 @@ backup_restore(const struct config *cfg, const char *path)
 	struct store *st;
 	char *db = store_path(cfg->state_dir), *cause = NULL;
 	char kept[4200], tmp[4200], side[4200], stamp[32];
-	uint64_t rev, records, r2;
+	uint64_t rev, records, r2, old_rev = 0;
 	int64_t bytes;
 	time_t now = time(NULL);
 	struct tm tm;
@@ -242,6 +242,7 @@ backup_restore(const struct config *cfg, const char *path)
 			unlink(tmp);
 			goto out;
 		}
+		old_rev = store_rev(st);
 		store_close(st);
 		gmtime_r(&now, &tm);
 		strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", &tm);
@@ -264,9 +265,28 @@ backup_restore(const struct config *cfg, const char *path)
 		unlink(tmp);
 		goto out;
 	}
+	rv = 0;
+	/*
+	 * Clients may hold changes of the replaced database up to old_rev:
+	 * the rev moves past them and they all sync again from the start.
+	 */
+	if (old_rev > rev) {
+		if ((st = store_open(db, STORE_OPEN, &cause)) == NULL ||
+		    store_restart_revs(st, old_rev + 1, &cause) == -1) {
+			fprintf(stderr, "samend restore: restored, but the rev "
+			    "could not move on: %s; clients must sync with "
+			    "--full\n", cause);
+			free(cause);
+			cause = NULL;
+		} else
+			printf("the rev moves on from %llu to %llu: every "
+			    "client syncs again from the start\n",
+			    (unsigned long long)rev,
+			    (unsigned long long)old_rev + 1);
+		store_close(st);
+	}
 	printf("restored %s into %s (%lld bytes, rev %llu); start samend "
 	    "again\n", path, db, (long long)bytes, (unsigned long long)rev);
-	rv = 0;
 out:
 	if (rv != 0) {
 		fprintf(stderr, "samend restore: %s; nothing was changed\n",

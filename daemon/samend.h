@@ -194,6 +194,7 @@ int	 store_backup(struct store *, const char *, uint64_t *, int64_t *,
 	    char **);
 int	 store_integrity(struct store *, char **);
 int	 store_checkpoint(struct store *, char **);
+int	 store_restart_revs(struct store *, uint64_t, char **);
 void	 store_close(struct store *);
 char	*store_path(const char *);
 uint64_t store_rev(struct store *);

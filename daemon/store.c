@@ -1120,3 +1120,21 @@ store_checkpoint(struct store *st, char **cause)
 {
 	return store_exec(st, "PRAGMA wal_checkpoint(TRUNCATE)", cause);
 }
+
+/*
+ * After a restore: moves the rev on to rev, past everything clients of
+ * the replaced database may have seen, and marks every change before it
+ * forgotten, so that each client syncs again from the start.
+ */
+int
+store_restart_revs(struct store *st, uint64_t rev, char **cause)
+{
+	if (store_begin(st, cause) == -1)
+		return -1;
+	if (store_meta_set(st, "purged_rev", (int64_t)rev, cause) == -1) {
+		store_rollback(st);
+		return -1;
+	}
+	st->rev = rev;
+	return store_commit(st, cause);
+}
