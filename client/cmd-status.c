@@ -114,7 +114,8 @@ cmd_backup(struct client *c, int argc, char **argv)
 	Samen__V1__BackupResponse *b;
 	int ch, rv;
 
-	optind = 1;
+	optind = 0;
+	opterr = 0;
 	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'o':
@@ -125,8 +126,8 @@ cmd_backup(struct client *c, int argc, char **argv)
 			br.name = optarg;
 			break;
 		default:
-			return client_usage_error(client_find_cmd("backup"),
-			    NULL);
+			return client_bad_option(client_find_cmd("backup"),
+			    argv);
 		}
 	}
 	if (optind != argc)
