@@ -301,6 +301,33 @@ tls_role_parse(const char *s, enum tls_role *role)
 	return 0;
 }
 
+/*
+ * True when the peer's certificate on ssl is revoked by a CRL that the
+ * context ctx (a newer one, after a reload) holds.
+ */
+int
+tls_peer_revoked(struct ssl_ctx_st *ctx, struct ssl_st *ssl)
+{
+	STACK_OF(X509_OBJECT) *objs;
+	X509_OBJECT *o;
+	X509_REVOKED *rev;
+	X509 *cert;
+	int i, revoked = 0;
+
+	if ((cert = SSL_get1_peer_certificate(ssl)) == NULL)
+		return 0;
+	objs = X509_STORE_get0_objects(SSL_CTX_get_cert_store(ctx));
+	for (i = 0; objs != NULL && i < sk_X509_OBJECT_num(objs); i++) {
+		o = sk_X509_OBJECT_value(objs, i);
+		if (X509_OBJECT_get_type(o) == X509_LU_CRL &&
+		    X509_CRL_get0_by_cert(X509_OBJECT_get0_X509_CRL(o), &rev,
+		    cert) == 1)
+			revoked = 1;
+	}
+	X509_free(cert);
+	return revoked;
+}
+
 /* The word for a role. */
 const char *
 tls_role_name(enum tls_role role)

@@ -52,6 +52,7 @@ void		 tls_close_notify(struct ssl_st *);
 int		 tls_peer_principal(struct ssl_st *, struct tls_principal *,
 		    char **);
 char		*tls_handshake_error(struct ssl_st *, unsigned long);
+int		 tls_peer_revoked(struct ssl_ctx_st *, struct ssl_st *);
 int		 tls_conn_resumed(struct ssl_st *);
 const char	*tls_conn_version(struct ssl_st *);
 

@@ -308,6 +308,65 @@ conn_watching(struct conn *c, uint64_t watch_id)
 }
 
 /*
+ * A begun frame must end within [limits] frame_timeout, however slowly
+ * its bytes come; once the input is empty again the idle timeout (or,
+ * for a watcher, none) is back.
+ */
+static void
+conn_frame_deadline(struct conn *c, struct evbuffer *in)
+{
+	if (evbuffer_get_length(in) > 0 && !c->partial) {
+		c->partial = 1;
+		conn_arm(c, c->srv->cfg->frame_timeout);
+	} else if (evbuffer_get_length(in) == 0 && c->partial) {
+		c->partial = 0;
+		conn_arm(c, c->state == CONN_READY ?
+		    c->srv->cfg->idle_timeout : 0);
+	}
+}
+
+/*
+ * The request budget, a token bucket: [limits] request_rate a second,
+ * at most request_burst at once.  A request over it is answered
+ * RESOURCE_EXHAUSTED and not run.  1: go ahead.
+ */
+static int
+conn_budget(struct conn *c, uint64_t id)
+{
+	const struct config *cfg = c->srv->cfg;
+	struct timeval now;
+	double dt;
+	char msg[200];
+
+	if (cfg->request_rate == 0)
+		return 1;
+	event_base_gettimeofday_cached(c->srv->base, &now);
+	dt = (double)(now.tv_sec - c->refilled.tv_sec) +
+	    (double)(now.tv_usec - c->refilled.tv_usec) / 1e6;
+	if (dt > 0) {
+		c->tokens += dt * (double)cfg->request_rate;
+		c->refilled = now;
+	}
+	if (c->tokens > (double)cfg->request_burst)
+		c->tokens = (double)cfg->request_burst;
+	if (c->tokens >= 1) {
+		c->tokens -= 1;
+		return 1;
+	}
+	if (c->requests_refused++ == 0)
+		log_warnx("%s: %s (%s): over the request budget ([limits] "
+		    "request_rate %lld a second); refusing requests until it "
+		    "refills", c->peer, c->who.name, c->who.municipality,
+		    cfg->request_rate);
+	snprintf(msg, sizeof(msg), "request budget exceeded: at most %lld "
+	    "requests a second ([limits] request_rate); nothing was done, try "
+	    "again shortly", cfg->request_rate);
+	conn_send_status(c, id, SAMEN__V1__STATUS__CODE__RESOURCE_EXHAUSTED,
+	    msg);
+	return 0;
+}
+
+/*
  * Cuts and dispatches every whole frame in the input.  Requests are
  * answered in order, each before the next is read.
  */
@@ -321,7 +380,8 @@ conn_read_cb(struct bufferevent *bev, void *arg)
 	uint32_t len = 0;
 	char msg[160];
 
-	if (c->state == CONN_READY)
+	/* Bytes that trickle into a begun frame do not put off its end. */
+	if (c->state == CONN_READY && !c->partial)
 		conn_arm(c, c->srv->cfg->idle_timeout);
 	/* A connection with a write awaiting its commit reads no further. */
 	while (c->state == CONN_READY || c->state == CONN_WATCHING) {
@@ -339,8 +399,10 @@ conn_read_cb(struct bufferevent *bev, void *arg)
 		} else {
 			fr = frame_cut(in, (size_t)c->srv->cfg->max_frame, &f,
 			    &len);
-			if (fr == FRAME_AGAIN)
+			if (fr == FRAME_AGAIN) {
+				conn_frame_deadline(c, in);
 				return;
+			}
 			if (fr == FRAME_TOO_LARGE) {
 				snprintf(msg, sizeof(msg), "frame of %u bytes "
 				    "is above the limit of %lld bytes", len,
@@ -362,6 +424,10 @@ conn_read_cb(struct bufferevent *bev, void *arg)
 				    SAMEN__V1__STATUS__CODE__INVALID_ARGUMENT,
 				    "a client may only send requests");
 				return;
+			}
+			if (!conn_budget(c, f->id)) {
+				frame_free(f);
+				continue;
 			}
 			if (c->pending > 0 && !dispatch_writes(f->request)) {
 				c->held = f;
@@ -385,6 +451,82 @@ conn_write_cb(struct bufferevent *bev, void *arg)
 		conn_lost(c, "closed");
 }
 
+/*
+ * A verified certificate still has to name a municipality of this
+ * region (or the region itself).  -1: *cause says why not.
+ */
+static int
+conn_admissible(struct conn *c, char **cause)
+{
+	Samen__V1__Entity *e;
+	char *why = NULL;
+
+	if (strcmp(c->who.municipality, TLS_REGION_ORG) == 0)
+		return 0;
+	e = store_get(c->srv->rstore, SAMEN__V1__KIND__MUNICIPALITY,
+	    c->who.municipality, &why);
+	if (e != NULL) {
+		samen__v1__entity__free_unpacked(e, NULL);
+		return 0;
+	}
+	if (why != NULL) {
+		xasprintf(cause, "the certificate's municipality cannot be "
+		    "checked now: %s", why);
+		free(why);
+		return -1;
+	}
+	xasprintf(cause, "certificate %s names municipality '%s', which is "
+	    "not in this region; ask the regional secretariat for a new "
+	    "bundle", c->who.name, c->who.municipality);
+	return -1;
+}
+
+/*
+ * One more connection with a certificate that holds [limits]
+ * max_connections_per_cert already is refused; 1 when c was.
+ */
+static int
+conn_over_cap(struct conn *c)
+{
+	struct conn *o;
+	long long n = 0;
+	char msg[256];
+
+	TAILQ_FOREACH(o, &c->srv->conns, entry) {
+		if (o != c && o->state != CONN_HANDSHAKE &&
+		    strcmp(o->who.name, c->who.name) == 0)
+			n++;
+	}
+	if (n < c->srv->cfg->max_connections_per_cert)
+		return 0;
+	c->srv->refused_total++;
+	snprintf(msg, sizeof(msg), "certificate %s holds %lld connections "
+	    "already, the most one certificate may ([limits] "
+	    "max_connections_per_cert)", c->who.name, n);
+	conn_fail(c, 0, SAMEN__V1__STATUS__CODE__RESOURCE_EXHAUSTED, msg);
+	return 1;
+}
+
+/*
+ * After a reload: connections whose certificate the new CRL revokes
+ * are told and closed.
+ */
+void
+conn_revoke_check(struct server *srv, struct ssl_ctx_st *ctx)
+{
+	struct conn *c, *next;
+
+	for (c = TAILQ_FIRST(&srv->conns); c != NULL; c = next) {
+		next = TAILQ_NEXT(c, entry);
+		if (c->state == CONN_HANDSHAKE || c->state == CONN_CLOSING ||
+		    !tls_peer_revoked(ctx, c->ssl))
+			continue;
+		conn_fail(c, 0, SAMEN__V1__STATUS__CODE__PERMISSION_DENIED,
+		    "certificate revoked: this connection ends; ask the "
+		    "regional secretariat for a new bundle");
+	}
+}
+
 /* The handshake is done: who is it? */
 static void
 conn_connected(struct conn *c)
@@ -400,10 +542,21 @@ conn_connected(struct conn *c)
 		return;
 	}
 	conn_set_state(c, CONN_READY);
+	if (conn_admissible(c, &cause) == -1) {
+		c->srv->refused_total++;
+		conn_fail(c, 0, SAMEN__V1__STATUS__CODE__PERMISSION_DENIED,
+		    cause);
+		free(cause);
+		return;
+	}
 	log_info("%s: %s (%s, %s) connected, %s%s", c->peer, c->who.name,
 	    c->who.municipality, tls_role_name(c->who.role),
 	    tls_conn_version(ssl), tls_conn_resumed(ssl) ? ", resumed" : "");
+	c->tokens = (double)c->srv->cfg->request_burst;
+	event_base_gettimeofday_cached(c->srv->base, &c->refilled);
 	conn_arm(c, c->srv->cfg->idle_timeout);
+	if (conn_over_cap(c))
+		return;
 	/* Requests may have come in with the handshake's last flight. */
 	conn_read_cb(c->bev, c);
 }
@@ -453,7 +606,14 @@ conn_timer_cb(evutil_socket_t fd, short what, void *arg)
 		break;
 	case CONN_READY:
 	case CONN_WATCHING:
-		conn_lost(c, "idle timeout");
+		if (c->partial) {
+			log_warnx("%s: %s (%s): a message begun was not "
+			    "finished within %lld s ([limits] frame_timeout)",
+			    c->peer, c->who.name, c->who.municipality,
+			    c->srv->cfg->frame_timeout);
+			conn_lost(c, "frame timeout");
+		} else
+			conn_lost(c, "idle timeout");
 		break;
 	case CONN_CLOSING:
 		conn_lost(c, "closed");

@@ -3,6 +3,7 @@
 #define SAMEND_H
 
 #include <sys/queue.h>
+#include <sys/time.h>
 #include <sys/types.h>
 
 #include <stdint.h>
@@ -47,6 +48,10 @@ struct config {
 	long long	 max_connections;
 	long long	 handshake_timeout;	/* seconds */
 	long long	 idle_timeout;		/* seconds, 0: none */
+	long long	 frame_timeout;		/* seconds to finish a frame */
+	long long	 max_connections_per_cert;
+	long long	 request_rate;		/* per second, 0: no limit */
+	long long	 request_burst;
 	long long	 watch_buffer;		/* bytes queued to a watcher */
 	long long	 sync_page;		/* changes per sync page */
 	long long	 max_title;		/* bytes in a title or name */
@@ -108,6 +113,10 @@ struct conn {
 	unsigned int		 pending;	/* responses waiting for a commit */
 	Samen__V1__Frame	*held;		/* a read waiting for those */
 	uint64_t		 requests;
+	int			 partial;	/* a frame has begun */
+	double			 tokens;	/* the request budget */
+	uint64_t		 requests_refused;
+	struct timeval		 refilled;	/* when it last grew */
 	TAILQ_ENTRY(conn)	 entry;
 };
 TAILQ_HEAD(conn_list, conn);
@@ -363,6 +372,7 @@ void	 conn_send_status(struct conn *, uint64_t, Samen__V1__Status__Code,
 	    const char *);
 struct evbuffer *conn_output(struct conn *);
 void	 conn_watching(struct conn *, uint64_t);
+void	 conn_revoke_check(struct server *, struct ssl_ctx_st *);
 
 /* dispatch.c */
 void	 dispatch_request(struct conn *, uint64_t, const Samen__V1__Request *);

@@ -175,6 +175,7 @@ server_reload(struct server *srv, char **cause)
 		log_warnx("listen and state_dir change only with a restart");
 	tls_ctx_free(srv->tls);
 	srv->tls = nctx;
+	conn_revoke_check(srv, nctx);
 	log_setlevel(srv->debug ? LOG_LEVEL_DEBUG : ncfg->log_level);
 	config_free(srv->cfg);
 	free(srv->cfg);

@@ -6,7 +6,8 @@
 load helpers
 
 setup() {
-	make_region limits.max_frame=4096 limits.idle_timeout=2
+	make_region limits.max_frame=4096 limits.idle_timeout=2 \
+	    limits.frame_timeout=1
 	issue clerk-leiden leiden member
 	issue bystander leiderdorp member
 	issue secretariat region admin
@@ -55,14 +56,15 @@ others_unaffected() {
 	others_unaffected
 }
 
-@test "a truncated frame is dropped with the connection at the idle timeout" {
+@test "a truncated frame is dropped with the connection at the frame timeout" {
 	run timeout 20 "$WIREPROBE" "127.0.0.1:$PORT" "$T/clerk-leiden/ca.pem" \
 	    "$T/clerk-leiden/cert.pem" "$T/clerk-leiden/key.pem" truncated
 	[ "$status" -eq 0 ]
 	[ "${lines[0]}" = "response 1 OK " ]
 	[[ "${lines[2]}" == closed* ]]
-	wait_log "clerk-leiden (leiden, member) disconnected: idle timeout"
-	# The idle bystander is cut off by the same timeout; new clients work.
+	wait_log "clerk-leiden (leiden, member) disconnected: frame timeout"
+	wait_log "a message begun was not finished within 1 s (\[limits\] frame_timeout)"
+	# The idle bystander is cut off by the idle timeout; new clients work.
 	run as clerk-leiden status
 	[ "$status" -eq 0 ]
 }
