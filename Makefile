@@ -17,10 +17,13 @@ BUILD := build/san
 SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=undefined \
 	-fno-omit-frame-pointer
 OPT := -O1
+# the test build also carries the fault injection of daemon/fault.c
+TESTFLAGS := -DSAMEN_FAULTS
 else
 BUILD := build/default
 SANFLAGS :=
 OPT := -O2
+TESTFLAGS :=
 endif
 
 CC ?= cc
@@ -33,7 +36,7 @@ PKG_LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS))
 WARN := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 	-Wformat=2 -Wwrite-strings -Wpointer-arith -Wcast-qual -Werror
 CFLAGS ?= $(OPT) -g
-ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(CFLAGS) $(WARN) $(SANFLAGS) \
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(CFLAGS) $(WARN) $(SANFLAGS) $(TESTFLAGS) \
 	-Icommon -Idaemon -Iclient -isystem $(BUILD)/gen $(PKG_CFLAGS) -MMD -MP
 ALL_LDFLAGS = $(LDFLAGS) $(SANFLAGS)
 
@@ -62,6 +65,7 @@ DAEMON_SRCS := \
 	daemon/conn.c \
 	daemon/dispatch.c \
 	daemon/entity.c \
+	daemon/fault.c \
 	daemon/ical.c \
 	daemon/main.c \
 	daemon/meeting.c \

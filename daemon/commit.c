@@ -36,6 +36,7 @@ struct batch {
 	size_t			 nchanges;
 	size_t			 cap;
 	size_t			 mark;		/* nchanges when the request began */
+	int			 broken;	/* SQLite ended the transaction */
 };
 
 static void	commit_cb(evutil_socket_t, short, void *);
@@ -78,6 +79,9 @@ commit_join(struct server *srv, uint64_t *mark, char **cause)
 			return -1;
 		b->open = 1;
 		event_active(b->ev, EV_TIMEOUT, 1);
+	} else if (b->broken) {
+		*cause = xstrdup("the storage ended this turn's transaction");
+		return -1;
 	}
 	b->mark = b->nchanges;
 	return store_savepoint(srv->store, mark, cause);
@@ -90,6 +94,13 @@ commit_leave(struct server *srv, uint64_t mark, int keep)
 	store_savepoint_end(srv->store, mark, keep);
 	if (!keep)
 		commit_drop_changes(srv->batch, srv->batch->mark);
+	/*
+	 * On a full disk, an I/O error or no memory SQLite may roll back
+	 * the whole transaction by itself: then every write of the batch
+	 * is gone, and none of them may be answered OK.
+	 */
+	if (!store_in_transaction(srv->store))
+		srv->batch->broken = 1;
 }
 
 /* Remembers a change for the watchers. */
@@ -268,15 +279,21 @@ commit_flush(struct server *srv)
 	struct pending_list done;
 	struct pending *p;
 	char *cause = NULL;
-	int ok;
+	int ok, full;
 	time_t now = time(NULL);
 
 	if (b == NULL || !b->open)
 		return;
 	b->open = 0;
-	ok = store_purge_tombstones(srv->store, (int64_t)now -
-	    srv->cfg->tombstone_retention, &cause) == 0 &&
-	    store_commit(srv->store, &cause) == 0;
+	if (b->broken) {
+		ok = 0;
+		cause = xstrdup("the storage rolled the transaction back");
+	} else
+		ok = store_purge_tombstones(srv->store, (int64_t)now -
+		    srv->cfg->tombstone_retention, &cause) == 0 &&
+		    store_commit(srv->store, &cause) == 0;
+	full = store_full(srv->store);
+	b->broken = 0;
 	if (!ok) {
 		log_warnx("commit of %zu change%s failed: %s", b->nchanges,
 		    b->nchanges == 1 ? "" : "s", cause);
@@ -301,7 +318,9 @@ commit_flush(struct server *srv)
 			evbuffer_add_buffer(conn_output(p->conn), p->out);
 		else
 			conn_send_status(p->conn, commit_frame_id(p->out),
-			    SAMEN__V1__STATUS__CODE__UNAVAILABLE,
+			    SAMEN__V1__STATUS__CODE__UNAVAILABLE, full ?
+			    "the server's storage is full; nothing was "
+			    "changed, try again later" :
 			    "the server could not store this change; nothing "
 			    "was changed, try again");
 	}

@@ -453,7 +453,8 @@ conn_write_cb(struct bufferevent *bev, void *arg)
 
 /*
  * A verified certificate still has to name a municipality of this
- * region (or the region itself).  -1: *cause says why not.
+ * region (or the region itself).  -1: *cause says why not; -2: the
+ * storage cannot tell now.
  */
 static int
 conn_admissible(struct conn *c, char **cause)
@@ -471,9 +472,9 @@ conn_admissible(struct conn *c, char **cause)
 	}
 	if (why != NULL) {
 		xasprintf(cause, "the certificate's municipality cannot be "
-		    "checked now: %s", why);
+		    "checked now: %s; try again later", why);
 		free(why);
-		return -1;
+		return -2;
 	}
 	xasprintf(cause, "certificate %s names municipality '%s', which is "
 	    "not in this region; ask the regional secretariat for a new "
@@ -533,6 +534,7 @@ conn_connected(struct conn *c)
 {
 	struct ssl_st *ssl = bufferevent_openssl_get_ssl(c->bev);
 	char *cause = NULL;
+	int rc;
 
 	if (tls_peer_principal(ssl, &c->who, &cause) == -1) {
 		c->srv->refused_total++;
@@ -542,10 +544,11 @@ conn_connected(struct conn *c)
 		return;
 	}
 	conn_set_state(c, CONN_READY);
-	if (conn_admissible(c, &cause) == -1) {
+	if ((rc = conn_admissible(c, &cause)) != 0) {
 		c->srv->refused_total++;
-		conn_fail(c, 0, SAMEN__V1__STATUS__CODE__PERMISSION_DENIED,
-		    cause);
+		conn_fail(c, 0, rc == -2 ?
+		    SAMEN__V1__STATUS__CODE__UNAVAILABLE :
+		    SAMEN__V1__STATUS__CODE__PERMISSION_DENIED, cause);
 		free(cause);
 		return;
 	}

@@ -109,6 +109,11 @@ dispatch_store_error(struct dispatch_ctx *ctx, char *cause)
 {
 	log_warnx("storage: %s", cause ? cause : "error");
 	free(cause);
+	if (store_full(ctx->srv->store) || store_full(ctx->srv->rstore))
+		return dispatch_error(ctx,
+		    SAMEN__V1__STATUS__CODE__UNAVAILABLE,
+		    "the server's storage is full; nothing was changed, try "
+		    "again later");
 	return dispatch_error(ctx, SAMEN__V1__STATUS__CODE__UNAVAILABLE,
 	    "the server's storage failed; nothing was changed, try again");
 }

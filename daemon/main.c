@@ -153,6 +153,8 @@ cmd_run(struct config *cfg, int debug)
 		log_warnx("cannot start: %s", cause);
 		free(cause);
 		server_free(&srv);
+		config_free(srv.cfg);
+		free(srv.cfg);
 		return 1;
 	}
 	server_run(&srv);
@@ -595,6 +597,7 @@ main(int argc, char **argv)
 	size_t i;
 
 	log_init("samend", LOG_LEVEL_INFO);
+	fault_init();
 	while ((ch = getopt(argc, argv, "+c:dhV")) != -1) {
 		switch (ch) {
 		case 'c':
@@ -607,7 +610,12 @@ main(int argc, char **argv)
 			usage(stdout);
 			return 0;
 		case 'V':
+#ifdef SAMEN_FAULTS
+			printf("samend %s (test build: fault injection)\n",
+			    SAMEN_VERSION);
+#else
 			printf("samend %s\n", SAMEN_VERSION);
+#endif
 			return 0;
 		default:
 			usage(stderr);

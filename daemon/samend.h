@@ -203,6 +203,8 @@ int	 store_backup(struct store *, const char *, uint64_t *, int64_t *,
 	    char **);
 int	 store_integrity(struct store *, char **);
 int	 store_checkpoint(struct store *, char **);
+int	 store_full(struct store *);
+int	 store_in_transaction(struct store *);
 int	 store_restart_revs(struct store *, uint64_t, char **);
 void	 store_close(struct store *);
 char	*store_path(const char *);
@@ -340,6 +342,9 @@ void	 watch_fanout(struct server *, Samen__V1__Change **, size_t);
 /* meeting.c */
 int	 meeting_export(struct dispatch_ctx *, const Samen__V1__Request *,
 	    Samen__V1__Response *);
+
+/* fault.c */
+void	 fault_init(void);
 
 /* plan.c */
 int	 plan_run(struct dispatch_ctx *, const Samen__V1__Request *,

@@ -30,6 +30,7 @@ struct store {
 		sqlite3_stmt	*stmt;
 	}		 cache[STORE_CACHE];
 	size_t		 ncache;
+	int		 last_error;	/* of the last failure */
 };
 
 /* Each entry brings the schema from version i to i + 1. */
@@ -86,8 +87,23 @@ static const char *const migrations[] = {
 static int
 store_fail(struct store *st, char **cause, const char *what)
 {
+	st->last_error = sqlite3_errcode(st->db);
 	xasprintf(cause, "%s: %s", what, sqlite3_errmsg(st->db));
 	return -1;
+}
+
+/* True when the last failure was a full disk. */
+int
+store_full(struct store *st)
+{
+	return st->last_error == SQLITE_FULL;
+}
+
+/* True inside a transaction (SQLite may end one itself on an error). */
+int
+store_in_transaction(struct store *st)
+{
+	return !sqlite3_get_autocommit(st->db);
 }
 
 /* Runs SQL without results. 0 or -1 with *cause. */
@@ -97,6 +113,7 @@ store_exec(struct store *st, const char *sql, char **cause)
 	char *err = NULL;
 
 	if (sqlite3_exec(st->db, sql, NULL, NULL, &err) != SQLITE_OK) {
+		st->last_error = sqlite3_errcode(st->db);
 		xasprintf(cause, "database: %s", err ? err : "error");
 		sqlite3_free(err);
 		return -1;
@@ -226,6 +243,17 @@ store_load_rev(struct store *st, char **cause)
 	return 0;
 }
 
+/* Puts the database's path in front of *cause. */
+static void
+store_name_cause(const char *path, char **cause)
+{
+	char *c;
+
+	xasprintf(&c, "%s: %s", path, *cause);
+	free(*cause);
+	*cause = c;
+}
+
 /*
  * Opens (with create: creates) the database at path, in WAL mode with
  * synchronous=FULL, and migrates it.  NULL: *cause says why.
@@ -261,6 +289,7 @@ store_open(const char *path, int create, char **cause)
 	if (create == STORE_READONLY) {
 		if (store_version(st, cause) == -1 ||
 		    store_load_rev(st, cause) == -1) {
+			store_name_cause(path, cause);
 			store_close(st);
 			return NULL;
 		}
@@ -270,6 +299,7 @@ store_open(const char *path, int create, char **cause)
 	    store_exec(st, "PRAGMA synchronous = FULL", cause) == -1 ||
 	    store_migrate(st, cause) == -1 ||
 	    store_load_rev(st, cause) == -1) {
+		store_name_cause(path, cause);
 		store_close(st);
 		return NULL;
 	}
