@@ -311,3 +311,122 @@ uninstall:
 		echo "kept $(CONF): it differs from the shipped default"; \
 	fi
 	@rmdir $(CONF_DIR) 2>/dev/null || true
+
+# ---------------------------------------------------------------------------
+# Fuzzing (tests/fuzz/README): libFuzzer targets, built with clang under
+# ASan and UBSan in build/fuzz, from their own objects.
+#
+#   make fuzz [FUZZ_SECONDS=60]		each target on a copy of its corpus
+#   make fuzz-check [FUZZ_CHECK_SECONDS=3]	briefly, and every regression input
+#   make fuzz-seeds			rewrite tests/fuzz/corpus/ (mkseeds)
+#
+# `make check` builds the targets and runs the fuzz check, one test per
+# target.  Crashes are kept in build/fuzz/crashes/TARGET/.
+
+FUZZ_TARGETS := fuzz_frame fuzz_dispatch fuzz_ical fuzz_config fuzz_plan
+FUZZ_SECONDS ?= 60
+FUZZ_CHECK_SECONDS ?= 3
+FUZZ_BUILD := build/fuzz
+FUZZ_CC ?= clang
+FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=undefined \
+	-fno-omit-frame-pointer -g -O1
+FUZZ_FLAGS := -fsanitize=fuzzer $(FUZZ_SAN)
+# The gcc build holds the code to WARN.  clang warns where gcc does not
+# (protobuf-c's INIT macros under -Wcast-qual, vsnprintf in log.c): here
+# warnings are shown, not fatal.
+FUZZ_WARN := $(filter-out -Werror -Wcast-qual,$(WARN)) -Wno-format-nonliteral
+FUZZ_CFLAGS = -std=c11 -D_GNU_SOURCE $(FUZZ_FLAGS) $(FUZZ_WARN) \
+	-Icommon -Idaemon -Iclient -isystem $(FUZZ_BUILD)/gen $(PKG_CFLAGS) \
+	-MMD -MP
+FUZZ_GEN_C := $(FUZZ_BUILD)/gen/samen.pb-c.c
+FUZZ_GEN_H := $(FUZZ_BUILD)/gen/samen.pb-c.h
+fuzz_obj = $(patsubst %.c,$(FUZZ_BUILD)/%.o,$(1))
+FUZZ_COMMON_OBJS := $(call fuzz_obj,$(COMMON_SRCS)) \
+	$(FUZZ_BUILD)/gen/samen.pb-c.o
+FUZZ_DAEMON_OBJS := $(call fuzz_obj,$(filter-out daemon/main.c,$(DAEMON_SRCS)))
+FUZZ_BINS := $(addprefix $(FUZZ_BUILD)/,$(FUZZ_TARGETS))
+FUZZ_MKSEEDS := $(FUZZ_BUILD)/mkseeds
+
+.PHONY: fuzz fuzz-check fuzz-build fuzz-seeds
+
+fuzz-build: $(FUZZ_BINS)
+
+$(FUZZ_GEN_C) $(FUZZ_GEN_H): proto/samen.proto
+	@mkdir -p $(FUZZ_BUILD)/gen
+	protoc-c --c_out=$(FUZZ_BUILD)/gen -Iproto proto/samen.proto
+
+$(FUZZ_BUILD)/gen/samen.pb-c.o: $(FUZZ_GEN_C)
+	$(FUZZ_CC) -std=c11 $(FUZZ_FLAGS) -I$(FUZZ_BUILD)/gen $(PKG_CFLAGS) \
+		-c -o $@ $<
+
+$(FUZZ_BUILD)/%.o: %.c $(FUZZ_GEN_H)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -c -o $@ $<
+
+# Each target links the daemon objects it drives, and all of common/.
+$(FUZZ_BUILD)/fuzz_frame: $(FUZZ_BUILD)/tests/fuzz/fuzz_frame.o
+$(FUZZ_BUILD)/fuzz_dispatch: $(FUZZ_BUILD)/tests/fuzz/fuzz_dispatch.o \
+    $(FUZZ_DAEMON_OBJS)
+$(FUZZ_BUILD)/fuzz_ical: $(FUZZ_BUILD)/tests/fuzz/fuzz_ical.o \
+    $(FUZZ_BUILD)/daemon/ical.o
+$(FUZZ_BUILD)/fuzz_config: $(FUZZ_BUILD)/tests/fuzz/fuzz_config.o \
+    $(FUZZ_BUILD)/daemon/config.o
+$(FUZZ_BUILD)/fuzz_plan: $(FUZZ_BUILD)/tests/fuzz/fuzz_plan.o \
+    $(FUZZ_BUILD)/daemon/schedule.o
+$(FUZZ_BINS): $(FUZZ_COMMON_OBJS)
+	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $^ $(PKG_LIBS)
+
+# The seed writer has its own main(): sanitizers, no libFuzzer.
+$(FUZZ_MKSEEDS): $(FUZZ_BUILD)/tests/fuzz/mkseeds.o \
+    $(FUZZ_BUILD)/gen/samen.pb-c.o
+	$(FUZZ_CC) $(FUZZ_SAN) -o $@ $^ $(PKG_LIBS)
+
+fuzz-seeds: $(FUZZ_MKSEEDS)
+	$(FUZZ_MKSEEDS) tests/fuzz/corpus tests/fixtures/*.ics etc/samend.conf
+
+fuzz: $(FUZZ_BINS)
+	@rc=0; for t in $(FUZZ_TARGETS); do \
+		FUZZ_BUILD=$(FUZZ_BUILD) tests/fuzz/fuzz.sh $(FUZZ_SECONDS) \
+		    $$t || rc=1; \
+	done; exit $$rc
+
+fuzz-check: $(FUZZ_BINS)
+	@rc=0; for t in $(FUZZ_TARGETS); do \
+		FUZZ_BUILD=$(FUZZ_BUILD) tests/fuzz/fuzz.sh \
+		    $(FUZZ_CHECK_SECONDS) $$t || rc=1; \
+	done; exit $$rc
+
+build-tests: fuzz-build
+
+# ---------------------------------------------------------------------------
+# The crash test: writers that record what was acknowledged while samend
+# is killed (tests/integration/11_crash.bats).  `make check-long` runs
+# every test with 50 kill-and-restart cycles instead of 5.
+
+CRASHWRITER := $(BUILD)/crashwriter
+
+$(CRASHWRITER): $(call obj,tests/tools/crashwriter.c) $(COMMON_OBJS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+build-tests: $(CRASHWRITER)
+
+.PHONY: check-long
+check-long:
+	@CRASH_CYCLES=50 $(MAKE) --no-print-directory check
+
+# ---------------------------------------------------------------------------
+# The performance suite (bench/README.md, BENCHMARKS.md): samen-load against
+# a throw-away region, then the ceilings and peers (nginx, wrk, openssl
+# s_time, SQLite, Radicale) in the same run, and one table of ratios.
+# Never part of `make check`; about 15 minutes.
+#
+#   make bench-all
+
+LOAD := $(BUILD)/samen-load
+
+$(LOAD): $(call obj,bench/samen-load.c) $(COMMON_OBJS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+.PHONY: bench-all
+bench-all: all $(BENCH) $(LOAD)
+	@BUILD=$(BUILD) bench/run

@@ -88,6 +88,19 @@ plan_listed(const char *ids, const char *id)
 	return 0;
 }
 
+/* The number of a meeting id ("M12": 12), 0 for another form. */
+static long
+plan_idnum(const char *id)
+{
+	char *end;
+	long n;
+
+	if (id[0] != 'M' || id[1] < '1' || id[1] > '9')
+		return 0;
+	n = strtol(id + 1, &end, 10);
+	return *end == '\0' ? n : 0;
+}
+
 /* Local day and minutes of a UTC time; -1 when the zone is unknown. */
 static int
 plan_local(const char *zone, int64_t t, int64_t *day, int *min)
@@ -113,9 +126,11 @@ plan_region(struct plan_input *in, char **cause)
 	const Samen__V1__Availability *a;
 	struct sched_muni *mu;
 	struct sched_meeting *mt;
-	size_t i, k, nbusy = 0, b;
+	size_t i, k, nbusy = 0, b, n;
 	int64_t day;
-	long m;
+	long m, newest = 0;
+	const char *p;
+	char id[32];
 
 	in->rg.installation = plan_day(r->installation_date);
 	if (in->rg.installation == SCHED_NONE) {
@@ -174,12 +189,26 @@ plan_region(struct plan_input *in, char **cause)
 		}
 	}
 
+	/*
+	 * A plan redone under its key is planned again among the meetings
+	 * that were there when it was committed (ids are handed out in
+	 * order): a plan committed after it, which took its dates into
+	 * account, neither moves nor renumbers it.
+	 */
+	for (p = in->have_plan ? in->ids : ""; *p != '\0'; p += n) {
+		p += strspn(p, " ");
+		n = strcspn(p, " ");
+		snprintf(id, sizeof(id), "%.*s", (int)(n < 31 ? n : 31), p);
+		if (plan_idnum(id) > newest)
+			newest = plan_idnum(id);
+	}
 	in->mt = xcalloc(in->nmeets + 1, sizeof(*in->mt));
 	for (i = 0, k = 0; i < in->nmeets; i++) {
 		const Samen__V1__Meeting *e = in->meets[i]->meeting;
 
-		if (in->have_plan && plan_listed(in->ids, in->meets[i]->id))
-			continue;	/* the plan being redone */
+		if (in->have_plan && (plan_listed(in->ids, in->meets[i]->id) ||
+		    plan_idnum(in->meets[i]->id) > newest))
+			continue;	/* the plan being redone, or later */
 		mt = &in->mt[k];
 		mt->id = in->meets[i]->id;
 		mt->title = e->title;

@@ -34,7 +34,13 @@ for pair in \
 	protoc-c:protobuf-c-compiler \
 	bats:bats \
 	openssl:openssl \
-	sqlite3:sqlite3
+	sqlite3:sqlite3 \
+	clang:clang \
+	testssl:testssl.sh \
+	strace:strace \
+	groff:groff-base \
+	man:man-db \
+	systemd-analyze:systemd
 do
 	cmd=${pair%%:*}
 	pkg=${pair#*:}
@@ -42,6 +48,13 @@ do
 		case " $missing " in *" $pkg "*) ;; *) missing="$missing $pkg" ;; esac
 	fi
 done
+
+# libFuzzer (make fuzz): Debian 12 ships its runtime apart from clang.
+if ! command -v clang >/dev/null 2>&1 || [ ! -e "$(clang \
+    -print-file-name="libclang_rt.fuzzer-$(uname -m).a")" ]; then
+	v=$(clang -dumpversion 2>/dev/null | cut -d. -f1)
+	missing="$missing libclang-rt-${v:-14}-dev"
+fi
 
 [ -z "$missing" ] && exit 0
 

@@ -356,3 +356,20 @@ BLOCKED="2030-04-18 2030-04-22 2030-04-23 2030-04-25 2030-04-29 2030-04-30
 	[[ "$output" != *"~ tentative"* ]]
 	! echo "$output" | grep -E "^~"
 }
+
+@test "a plan committed later neither moves nor renumbers a key's plan when it is run again" {
+	p="--count 1 --weekdays mon,tue,wed,thu,fri --gap 1 --hosts leiden"
+	run as secretariat plan --commit --key a --from 2031-01-06 --to 2031-01-10 $p
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"committed under key 'a'"* ]]
+	run as secretariat plan --commit --key b --from 2031-01-06 --to 2031-01-17 $p
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"committed under key 'b'"* ]]
+	# b avoided a's day and took the next number
+	run as secretariat plan --commit --key a --from 2031-01-06 --to 2031-01-10 $p
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"was committed already"*"nothing changed"* ]]
+	run as secretariat plan --commit --key b --from 2031-01-06 --to 2031-01-17 $p
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"was committed already"*"nothing changed"* ]]
+}
