@@ -71,6 +71,8 @@ conn_recv_frame(struct client_conn *cc, Samen__V1__Frame **f, int patient,
 			break;
 		case FRAME_TOO_LARGE:
 		case FRAME_INVALID:
+		case FRAME_NUL:
+		case FRAME_COSTLY:
 			xasprintf(cause, "the server sent something this "
 			    "client cannot read (is it a samen server of the "
 			    "same version?)");

@@ -15,12 +15,17 @@ struct evbuffer;
 
 #define FRAME_HEADER_LEN	4
 #define FRAME_DEFAULT_MAX	(1024 * 1024)
+#define FRAME_UNPACK_FACTOR	16	/* memory to read a frame, at most
+					   this times its size ... */
+#define FRAME_UNPACK_MIN	(64 * 1024)	/* ... plus this */
 
 enum frame_result {
 	FRAME_OK,		/* *out holds one frame */
 	FRAME_AGAIN,		/* not a whole frame yet */
 	FRAME_TOO_LARGE,	/* the announced length is above the limit */
 	FRAME_INVALID,		/* the body is not a protobuf Frame */
+	FRAME_NUL,		/* a string in it holds a NUL byte */
+	FRAME_COSTLY,		/* reading it takes too much memory */
 };
 
 int	frame_append(struct evbuffer *, const Samen__V1__Frame *, size_t);

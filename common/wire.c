@@ -76,3 +76,51 @@ fail:
 	free(p);
 	return -1;
 }
+
+/*
+ * Makes text fit to send and log, in place: a byte that does not belong
+ * to well-formed UTF-8, and a control character, become '?' (a message
+ * may quote what a client sent).
+ */
+void
+wire_clean_text(char *s)
+{
+	unsigned char *p = (unsigned char *)s;
+	size_t n, i;
+	uint32_t cp;
+
+	while (*p != '\0') {
+		if (*p < 0x80) {
+			if (*p < 0x20 || *p == 0x7f)
+				*p = '?';
+			p++;
+			continue;
+		}
+		if ((*p & 0xe0) == 0xc0) {
+			n = 1;
+			cp = *p & 0x1f;
+		} else if ((*p & 0xf0) == 0xe0) {
+			n = 2;
+			cp = *p & 0x0f;
+		} else if ((*p & 0xf8) == 0xf0) {
+			n = 3;
+			cp = *p & 0x07;
+		} else {
+			*p++ = '?';
+			continue;
+		}
+		for (i = 1; i <= n; i++) {
+			if ((p[i] & 0xc0) != 0x80)
+				break;
+			cp = (cp << 6) | (p[i] & 0x3f);
+		}
+		if (i <= n || (n == 1 && cp < 0x80) ||
+		    (n == 2 && (cp < 0x800 || (cp >= 0xd800 &&
+		    cp <= 0xdfff))) || (n == 3 && (cp < 0x10000 ||
+		    cp > 0x10ffff))) {
+			*p++ = '?';
+			continue;
+		}
+		p += n + 1;
+	}
+}

@@ -7,5 +7,6 @@
 Samen__V1__Kind	 wire_entity_kind(const Samen__V1__Entity *);
 const char	*wire_code_name(Samen__V1__Status__Code);
 int		 wire_mkdir_p(const char *, char **);
+void		 wire_clean_text(char *);
 
 #endif

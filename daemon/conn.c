@@ -165,7 +165,7 @@ void
 conn_lost(struct conn *c, const char *why)
 {
 	struct server *srv = c->srv;
-	int refused = c->state == CONN_HANDSHAKE;
+	int refused = c->state == CONN_HANDSHAKE || c->refused;
 	int linger = refused || !c->peer_closed;
 
 	if (refused)
@@ -334,6 +334,10 @@ static int
 conn_budget(struct conn *c, uint64_t id)
 {
 	const struct config *cfg = c->srv->cfg;
+	Samen__V1__Frame f = SAMEN__V1__FRAME__INIT;
+	Samen__V1__Response r = SAMEN__V1__RESPONSE__INIT;
+	Samen__V1__Status st = SAMEN__V1__STATUS__INIT;
+	struct evbuffer *held;
 	struct timeval now;
 	double dt;
 	char msg[200];
@@ -361,8 +365,23 @@ conn_budget(struct conn *c, uint64_t id)
 	snprintf(msg, sizeof(msg), "request budget exceeded: at most %lld "
 	    "requests a second ([limits] request_rate); nothing was done, try "
 	    "again shortly", cfg->request_rate);
-	conn_send_status(c, id, SAMEN__V1__STATUS__CODE__RESOURCE_EXHAUSTED,
-	    msg);
+	if (c->pending == 0) {
+		conn_send_status(c, id,
+		    SAMEN__V1__STATUS__CODE__RESOURCE_EXHAUSTED, msg);
+		return 0;
+	}
+	/* Answers go out in order: this one after the writes before it. */
+	if ((held = evbuffer_new()) == NULL)
+		fatalx("evbuffer_new");
+	st.code = SAMEN__V1__STATUS__CODE__RESOURCE_EXHAUSTED;
+	st.message = msg;
+	r.status = &st;
+	f.id = id;
+	f.body_case = SAMEN__V1__FRAME__BODY_RESPONSE;
+	f.response = &r;
+	if (frame_append(held, &f, SIZE_MAX) == -1)
+		fatalx("conn_budget: a status does not pack");
+	commit_defer(c->srv, c, held);
 	return 0;
 }
 
@@ -380,6 +399,8 @@ conn_read_cb(struct bufferevent *bev, void *arg)
 	uint32_t len = 0;
 	char msg[160];
 
+	if (c->throttled)
+		return;		/* until its answers have gone out */
 	/* Bytes that trickle into a begun frame do not put off its end. */
 	if (c->state == CONN_READY && !c->partial)
 		conn_arm(c, c->srv->cfg->idle_timeout);
@@ -412,6 +433,23 @@ conn_read_cb(struct bufferevent *bev, void *arg)
 				    msg);
 				return;
 			}
+			if (fr == FRAME_COSTLY) {
+				snprintf(msg, sizeof(msg), "frame would take "
+				    "more than %zu bytes of memory to read",
+				    (size_t)len * FRAME_UNPACK_FACTOR +
+				    FRAME_UNPACK_MIN);
+				conn_fail(c, 0,
+				    SAMEN__V1__STATUS__CODE__RESOURCE_EXHAUSTED,
+				    msg);
+				return;
+			}
+			if (fr == FRAME_NUL) {
+				conn_fail(c, 0,
+				    SAMEN__V1__STATUS__CODE__INVALID_ARGUMENT,
+				    "a string in the frame holds a NUL byte; "
+				    "text is UTF-8 without NUL");
+				return;
+			}
 			if (fr == FRAME_INVALID) {
 				conn_fail(c, 0,
 				    SAMEN__V1__STATUS__CODE__INVALID_ARGUMENT,
@@ -437,6 +475,18 @@ conn_read_cb(struct bufferevent *bev, void *arg)
 		c->requests++;
 		dispatch_request(c, f->id, f->request);
 		frame_free(f);
+		/*
+		 * A client that asks faster than it reads is read no further
+		 * until its answers are on their way ([limits] watch_buffer
+		 * bounds what waits for it).
+		 */
+		if (evbuffer_get_length(bufferevent_get_output(bev)) >
+		    (size_t)c->srv->cfg->watch_buffer &&
+		    c->state == CONN_READY) {
+			c->throttled = 1;
+			bufferevent_disable(bev, EV_READ);
+			return;
+		}
 	}
 }
 
@@ -447,8 +497,15 @@ conn_write_cb(struct bufferevent *bev, void *arg)
 	struct conn *c = arg;
 
 	if (c->state == CONN_CLOSING &&
-	    evbuffer_get_length(bufferevent_get_output(bev)) == 0)
+	    evbuffer_get_length(bufferevent_get_output(bev)) == 0) {
 		conn_lost(c, "closed");
+		return;
+	}
+	if (c->throttled && c->state == CONN_READY) {
+		c->throttled = 0;
+		bufferevent_enable(bev, EV_READ);
+		conn_read_cb(bev, c);
+	}
 }
 
 /*
@@ -537,10 +594,15 @@ conn_connected(struct conn *c)
 	int rc;
 
 	if (tls_peer_principal(ssl, &c->who, &cause) == -1) {
+		/* Verified by the CA, but not one of ours: say why. */
 		c->srv->refused_total++;
 		log_warnx("%s: refused: %s", c->peer, cause);
+		c->refused = 1;
+		conn_set_state(c, CONN_READY);
+		conn_send_status(c, 0,
+		    SAMEN__V1__STATUS__CODE__PERMISSION_DENIED, cause);
 		free(cause);
-		conn_lost(c, "refused");
+		conn_close(c);
 		return;
 	}
 	conn_set_state(c, CONN_READY);

@@ -140,6 +140,7 @@ dispatch_error(struct dispatch_ctx *ctx, Samen__V1__Status__Code code,
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
+	wire_clean_text(buf);
 	ctx->status.code = code;
 	ctx->status.message = dispatch_strdup(ctx, buf);
 	return -1;

@@ -261,6 +261,11 @@ entity_delete(struct dispatch_ctx *ctx, const Samen__V1__Request *req,
 		return dispatch_error(ctx,
 		    SAMEN__V1__STATUS__CODE__INVALID_ARGUMENT,
 		    "the region itself cannot be deleted");
+	if (protobuf_c_enum_descriptor_get_value(&samen__v1__kind__descriptor,
+	    (int)d->kind) == NULL || d->kind == SAMEN__V1__KIND__KIND_UNSPECIFIED)
+		return dispatch_error(ctx,
+		    SAMEN__V1__STATUS__CODE__INVALID_ARGUMENT,
+		    "kind %d is not a kind of entity", (int)d->kind);
 	old = store_get(ctx->srv->store, d->kind, d->id, &cause);
 	if (old == NULL) {
 		if (cause != NULL)

@@ -221,9 +221,9 @@ plan_region(struct plan_input *in, char **cause)
 		if (plan_local(r->time_zone, e->start, &mt->day,
 		    &mt->start) == -1 || plan_local(r->time_zone, e->end, &day,
 		    &mt->end) == -1) {
-			xasprintf(cause, "time zone %s is not known here",
-			    r->time_zone);
-			return -1;
+			log_warnx("plan: meeting %s has a time that cannot be "
+			    "read; it is left out", in->meets[i]->id);
+			continue;
 		}
 		if (day != mt->day)
 			mt->end = 24 * 60;

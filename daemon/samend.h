@@ -114,6 +114,8 @@ struct conn {
 	Samen__V1__Frame	*held;		/* a read waiting for those */
 	uint64_t		 requests;
 	int			 partial;	/* a frame has begun */
+	int			 throttled;	/* read on once output drains */
+	int			 refused;	/* after the handshake */
 	double			 tokens;	/* the request budget */
 	uint64_t		 requests_refused;
 	struct timeval		 refilled;	/* when it last grew */

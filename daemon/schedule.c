@@ -250,8 +250,11 @@ sched_check(struct sched *s)
 	if (res->start == -1)
 		return sched_invalid(s, "start: '%.20s' is not a time of day "
 		    "(HH:MM)", rq->start);
+	if (rq->duration > 24 * 60)
+		return sched_invalid(s, "duration: %u minutes is longer than a "
+		    "day", rq->duration);
 	dur = rq->duration == 0 ? 150 : (int)rq->duration;
-	if (rq->duration > 24 * 60 || res->start + dur > 24 * 60)
+	if (res->start + dur > 24 * 60)
 		return sched_invalid(s, "duration: %d minutes from %02d:%02d "
 		    "goes past midnight", dur, res->start / 60, res->start % 60);
 	res->end = res->start + dur;

@@ -812,7 +812,8 @@ store_changes(struct store *st, uint64_t since, size_t limit,
 	    "WHERE rev > ? ORDER BY rev LIMIT ?", cause);
 	if (stmt == NULL)
 		return -1;
-	sqlite3_bind_int64(stmt, 1, (sqlite3_int64)since);
+	sqlite3_bind_int64(stmt, 1, since > INT64_MAX ? INT64_MAX :
+	    (sqlite3_int64)since);
 	sqlite3_bind_int64(stmt, 2, (sqlite3_int64)limit + 1);
 	v = xcalloc(limit + 1, sizeof(*v));
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
@@ -953,7 +954,8 @@ store_audit_each(struct store *st, uint64_t since, size_t limit,
 	    "id, summary, hash FROM audit WHERE rev > ? ORDER BY rev", cause);
 	if (stmt == NULL)
 		return -1;
-	sqlite3_bind_int64(stmt, 1, (sqlite3_int64)since);
+	sqlite3_bind_int64(stmt, 1, since > INT64_MAX ? INT64_MAX :
+	    (sqlite3_int64)since);
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
 		if (limit != 0 && n == limit) {
 			*more = 1;

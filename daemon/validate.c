@@ -369,6 +369,7 @@ validate_seq_id(const char *id, char letter)
 }
 
 #define VALIDATE_MAX_MEETING	(24 * 3600)
+#define VALIDATE_TIME_MAX	7258118400LL	/* 2200-01-01, UTC */
 #define VALIDATE_MAX_BUSY	5000
 
 static int
@@ -393,6 +394,9 @@ validate_meeting(struct server *srv, Samen__V1__Entity *e, char **cause)
 		    (int)m->status);
 	if (m->start <= 0 || m->end <= 0)
 		return validate_fail(cause, "start and end are required");
+	if (m->start >= VALIDATE_TIME_MAX || m->end >= VALIDATE_TIME_MAX)
+		return validate_fail(cause, "start and end fall before the "
+		    "year 2200");
 	if (m->end <= m->start)
 		return validate_fail(cause, "end must come after start");
 	if (m->end - m->start > VALIDATE_MAX_MEETING)

@@ -27,18 +27,21 @@ watch_append(struct evbuffer *out, uint64_t watch_id, Samen__V1__Change *ch)
 		fatalx("watch: an event does not pack");
 }
 
-/* The words for a watcher cut off at rev. */
+/*
+ * The words for a watcher cut off at rev, with the id of its watch (the
+ * client waits for that id; conn_watching forgets it).
+ */
 static void
 watch_cut(struct conn *c, uint64_t rev)
 {
+	uint64_t id = c->watch_id;
 	char msg[256];
 
 	snprintf(msg, sizeof(msg), "you fell too far behind the changes "
 	    "([limits] watch_buffer); sync from rev %llu and watch again",
 	    (unsigned long long)rev);
 	conn_watching(c, 0);
-	conn_fail(c, c->watch_id ? c->watch_id : 0,
-	    SAMEN__V1__STATUS__CODE__RESOURCE_EXHAUSTED, msg);
+	conn_fail(c, id, SAMEN__V1__STATUS__CODE__RESOURCE_EXHAUSTED, msg);
 }
 
 /*

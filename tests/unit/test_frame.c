@@ -425,6 +425,81 @@ test_unknown_field(void **state)
 	evbuffer_free(b);
 }
 
+/*
+ * Field number 0 written long (0x80 0x00) is refused, at any depth:
+ * protobuf-c took it as an unknown field that it could not read back
+ * once packed again, and a put holding one ended samend (fuzz_dispatch).
+ */
+static void
+test_field_zero(void **state)
+{
+	/* Frame { id = 5; request { field 0 (long), varint 0 } } */
+	static const uint8_t top[] = {
+		0x00, 0x00, 0x00, 0x07,
+		0x08, 0x05,
+		0x12, 0x03, 0x80, 0x00, 0x00
+	};
+	/* Frame { id = 6; request { put { entity { agenda_item
+	 * { title "x" }, field 0 (long), varint 0 } } } } */
+	static const uint8_t deep[] = {
+		0x00, 0x00, 0x00, 0x10,
+		0x08, 0x06,
+		0x12, 0x0c, 0x32, 0x0a, 0x0a, 0x08,
+		0x62, 0x03, 0x0a, 0x01, 'x',
+		0x80, 0x00, 0x00
+	};
+	static const uint8_t deep_ok[] = {
+		0x00, 0x00, 0x00, 0x0d,
+		0x08, 0x06,
+		0x12, 0x09, 0x32, 0x07, 0x0a, 0x05,
+		0x62, 0x03, 0x0a, 0x01, 'x'
+	};
+	/* The same in one byte, which protobuf-c itself refuses. */
+	static const uint8_t short_form[] = {
+		0x00, 0x00, 0x00, 0x06,
+		0x08, 0x07,
+		0x12, 0x02, 0x00, 0x00
+	};
+	static const struct {
+		const uint8_t	*wire;
+		size_t		 len;
+	} cases[] = {
+		{ top, sizeof(top) },
+		{ deep, sizeof(deep) },
+		{ short_form, sizeof(short_form) },
+	};
+	Samen__V1__Frame *out;
+	struct evbuffer *b;
+	uint32_t len = 0;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		assert_non_null(b = evbuffer_new());
+		assert_int_equal(evbuffer_add(b, cases[i].wire, cases[i].len),
+		    0);
+		assert_int_equal(frame_cut(b, FRAME_DEFAULT_MAX, &out, &len),
+		    FRAME_INVALID);
+		assert_null(out);
+		assert_int_equal(len, cases[i].len - FRAME_HEADER_LEN);
+		assert_int_equal(evbuffer_get_length(b), 0);
+		evbuffer_free(b);
+	}
+
+	/* Without the field 0 the deep frame is a put of an item. */
+	assert_non_null(b = evbuffer_new());
+	assert_int_equal(evbuffer_add(b, deep_ok, sizeof(deep_ok)), 0);
+	assert_int_equal(frame_cut(b, FRAME_DEFAULT_MAX, &out, &len),
+	    FRAME_OK);
+	assert_non_null(out);
+	assert_int_equal(out->request->body_case,
+	    SAMEN__V1__REQUEST__BODY_PUT);
+	assert_string_equal(out->request->put->entity->agenda_item->title,
+	    "x");
+	frame_free(out);
+	evbuffer_free(b);
+}
+
 /* Every result has its own words. */
 static void
 test_result_str(void **state)
@@ -440,6 +515,40 @@ test_result_str(void **state)
 	    "unknown");
 }
 
+/* A NUL byte inside a string field is refused (and drained), at depth. */
+static void
+test_nul_string(void **state)
+{
+	/* Frame { id 1; request { put { entity { agenda_item {
+	 * title "a\0b" } } } } } */
+	static const uint8_t nul[] = {
+		0x00, 0x00, 0x00, 0x0f,
+		0x08, 0x01, 0x12, 0x0b, 0x32, 0x09, 0x0a, 0x07,
+		0x62, 0x05, 0x0a, 0x03, 'a', 0x00, 'b'
+	};
+	static const uint8_t ok[] = {
+		0x00, 0x00, 0x00, 0x0f,
+		0x08, 0x01, 0x12, 0x0b, 0x32, 0x09, 0x0a, 0x07,
+		0x62, 0x05, 0x0a, 0x03, 'a', 'x', 'b'
+	};
+	struct evbuffer *b = evbuffer_new();
+	Samen__V1__Frame *out;
+
+	(void)state;
+	evbuffer_add(b, nul, sizeof(nul));
+	evbuffer_add(b, ok, sizeof(ok));
+	assert_int_equal(frame_cut(b, FRAME_DEFAULT_MAX, &out, NULL),
+	    FRAME_NUL);
+	assert_null(out);
+	assert_int_equal(evbuffer_get_length(b), sizeof(ok));
+	assert_int_equal(frame_cut(b, FRAME_DEFAULT_MAX, &out, NULL),
+	    FRAME_OK);
+	assert_string_equal(out->request->put->entity->agenda_item->title,
+	    "axb");
+	frame_free(out);
+	evbuffer_free(b);
+}
+
 int
 main(void)
 {
@@ -453,7 +562,9 @@ main(void)
 		cmocka_unit_test(test_empty),
 		cmocka_unit_test(test_append_limit),
 		cmocka_unit_test(test_unknown_field),
+		cmocka_unit_test(test_field_zero),
 		cmocka_unit_test(test_result_str),
+		cmocka_unit_test(test_nul_string),
 	};
 
 	return cmocka_run_group_tests_name("frame", tests, NULL, NULL);
