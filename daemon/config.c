@@ -88,7 +88,8 @@ static const struct config_key config_keys[] = {
 	  "requests one connection may make at once above request_rate" },
 	{ "limits", "watch_buffer", CONFIG_INT, OFF(watch_buffer),
 	  "1048576", 4096, 1024 * 1024 * 1024, 1,
-	  "bytes queued to a watcher before it is cut off as too slow" },
+	  "bytes queued to a client before it is read no further; a "
+	  "watcher is cut off as too slow" },
 	{ "limits", "sync_page", CONFIG_INT, OFF(sync_page),
 	  "1000", 1, 100000, 1,
 	  "changes in one sync answer; more follow in the next page" },
