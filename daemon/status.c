@@ -6,9 +6,8 @@
 #include "xmalloc.h"
 
 /*
- * hello: checks the protocol version and that the certificate's
- * municipality belongs to this region, then names the server, the
- * region, the principal and the current rev.
+ * hello: checks the protocol version, then names the server, the region,
+ * the principal and the current rev.
  */
 int
 status_hello(struct dispatch_ctx *ctx, const Samen__V1__Request *req,
@@ -16,9 +15,7 @@ status_hello(struct dispatch_ctx *ctx, const Samen__V1__Request *req,
 {
 	Samen__V1__HelloResponse *h;
 	Samen__V1__Principal *p;
-	Samen__V1__Entity *m;
 	const struct tls_principal *who = ctx->who;
-	char *cause = NULL;
 
 	if (req->hello->protocol_version != SAMEN_PROTOCOL_VERSION)
 		return dispatch_error(ctx,
@@ -26,29 +23,8 @@ status_hello(struct dispatch_ctx *ctx, const Samen__V1__Request *req,
 		    "protocol version %u is not supported; this server speaks "
 		    "version %d", req->hello->protocol_version,
 		    SAMEN_PROTOCOL_VERSION);
-	if (strcmp(who->municipality, TLS_REGION_ORG) != 0) {
-		m = store_get(ctx->srv->store, SAMEN__V1__KIND__MUNICIPALITY,
-		    who->municipality, &cause);
-		if (m == NULL) {
-			if (cause != NULL) {
-				log_warnx("hello: %s", cause);
-				free(cause);
-				return dispatch_error(ctx,
-				    SAMEN__V1__STATUS__CODE__UNAVAILABLE,
-				    "the server cannot read its database");
-			}
-			log_warnx("%s: refused %s: municipality '%s' is not "
-			    "part of this region", ctx->conn->peer, who->name,
-			    who->municipality);
-			conn_close(ctx->conn);
-			return dispatch_error(ctx,
-			    SAMEN__V1__STATUS__CODE__UNAUTHENTICATED,
-			    "this certificate names municipality '%s', which "
-			    "is not part of region %s", who->municipality,
-			    ctx->srv->region_name);
-		}
-		samen__v1__entity__free_unpacked(m, NULL);
-	}
+	/* The certificate's municipality was checked at connect
+	 * (conn_admissible): hello reads nothing from the database. */
 	ctx->conn->greeted = 1;
 
 	h = dispatch_alloc(ctx, sizeof(*h));
