@@ -418,7 +418,7 @@ check-long:
 # The performance suite (bench/README.md, BENCHMARKS.md): samen-load against
 # a throw-away region, then the ceilings and peers (nginx, wrk, openssl
 # s_time, SQLite, Radicale) in the same run, and one table of ratios.
-# Never part of `make check`; about 15 minutes.
+# Never part of `make check`; 10 to 25 minutes.
 #
 #   make bench-all
 

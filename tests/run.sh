@@ -1,7 +1,9 @@
 #!/bin/sh
-# Runs the unit tests (cmocka, TAP output) and the integration tests
-# (bats, TAP output), and ends with one line: "N passed, N failed".
-# Exits non-zero when any test failed or a test program crashed.
+# Runs the unit tests (cmocka, TAP output), the fuzz targets briefly
+# with their regression inputs (tests/fuzz/fuzz.sh, one test each) and
+# the integration tests (bats, TAP output), and ends with one line:
+# "N passed, N failed".  Exits non-zero when any test failed or a test
+# program crashed.
 #
 #   tests/run.sh [--unit-only | --integration-only] [UNIT_BINARY ...]
 #
@@ -46,6 +48,18 @@ if [ "$mode" != integration ]; then
 		CMOCKA_MESSAGE_OUTPUT=TAP "$t" >"$log" 2>&1
 		rc=$?
 		grep -E '^(ok|not ok) |^#' "$log" | sed 's/^/   /'
+		grep -q '^not ok ' "$log" && cat "$log"
+		count "$rc" "$t"
+	done
+fi
+
+if [ "$mode" = all ]; then
+	for t in tests/fuzz/fuzz_*.c; do
+		t=$(basename "$t" .c)
+		echo "== fuzz: $t"
+		tests/fuzz/fuzz.sh "${FUZZ_CHECK_SECONDS:-3}" "$t" >"$log" 2>&1
+		rc=$?
+		grep -E '^(ok|not ok) ' "$log" | sed 's/^/   /'
 		grep -q '^not ok ' "$log" && cat "$log"
 		count "$rc" "$t"
 	done
