@@ -223,6 +223,8 @@ config_handler(void *arg, const char *section, const char *name,
 	size_t i;
 	char *why = NULL;
 
+	if (cp->cause != NULL)
+		return 0;	/* libinih reads on; the first error counts */
 	if (name == NULL)
 		return 1;	/* a section header alone */
 	for (i = 0; i < NKEYS; i++) {

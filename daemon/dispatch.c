@@ -259,7 +259,12 @@ dispatch_request(struct conn *c, uint64_t id, const Samen__V1__Request *req)
 	f.id = id;
 	f.body_case = SAMEN__V1__FRAME__BODY_RESPONSE;
 	f.response = &resp;
-	if (ctx.writes && ctx.status.code == SAMEN__V1__STATUS__CODE__OK) {
+	/*
+	 * A write's answer waits for its commit; so does any answer behind
+	 * one (a refused write after an accepted one), to keep the order.
+	 */
+	if ((ctx.writes && ctx.status.code == SAMEN__V1__STATUS__CODE__OK) ||
+	    c->pending > 0) {
 		if ((held = evbuffer_new()) == NULL)
 			fatalx("evbuffer_new");
 		if (frame_append(held, &f, SIZE_MAX) == -1)
