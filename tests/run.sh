@@ -53,7 +53,9 @@ if [ "$mode" != integration ]; then
 	done
 fi
 
-if [ "$mode" = all ]; then
+# The fuzz targets are their own sanitizer build: they run once, in the
+# plain pass.
+if [ "$mode" = all ] && [ "${BUILD:-build/default}" != build/san ]; then
 	for t in tests/fuzz/fuzz_*.c; do
 		t=$(basename "$t" .c)
 		echo "== fuzz: $t"
