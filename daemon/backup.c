@@ -212,7 +212,7 @@ backup_restore(const struct config *cfg, const char *path)
 	int64_t bytes;
 	time_t now = time(NULL);
 	struct tm tm;
-	int lock = -1, rv = 1;
+	int lock = -1, rv = 1, dirfd;
 
 	*kept = '\0';
 	if ((lock = backup_lock(cfg->state_dir, &cause)) == -1)
@@ -247,24 +247,32 @@ backup_restore(const struct config *cfg, const char *path)
 		gmtime_r(&now, &tm);
 		strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", &tm);
 		snprintf(kept, sizeof(kept), "%s.before-restore-%s", db, stamp);
-		if (rename(db, kept) == -1) {
-			xasprintf(&cause, "%s: %s", db, strerror(errno));
+		/* The old one stays under a second name; the swap itself is
+		 * one rename, so there is always a samen.db. */
+		if (link(db, kept) == -1) {
+			xasprintf(&cause, "%s: %s", kept, strerror(errno));
 			unlink(tmp);
 			goto out;
 		}
-		snprintf(side, sizeof(side), "%s-wal", db);
-		unlink(side);
-		snprintf(side, sizeof(side), "%s-shm", db);
-		unlink(side);
-		printf("the database it replaces is kept as %s\n", kept);
 	}
 	if (rename(tmp, db) == -1) {
 		xasprintf(&cause, "%s: %s", db, strerror(errno));
-		if (*kept != '\0' && rename(kept, db) == -1)
-			log_warn("putting %s back", kept);
+		if (*kept != '\0')
+			unlink(kept);
 		unlink(tmp);
 		goto out;
 	}
+	snprintf(side, sizeof(side), "%s-wal", db);
+	unlink(side);
+	snprintf(side, sizeof(side), "%s-shm", db);
+	unlink(side);
+	if ((dirfd = open(cfg->state_dir, O_RDONLY | O_DIRECTORY)) != -1) {
+		if (fsync(dirfd) == -1)
+			log_warn("%s", cfg->state_dir);
+		close(dirfd);
+	}
+	if (*kept != '\0')
+		printf("the database it replaces is kept as %s\n", kept);
 	rv = 0;
 	/*
 	 * Clients may hold changes of the replaced database up to old_rev:

@@ -24,6 +24,8 @@ struct pending {
 	struct conn		*conn;		/* NULL: the client went away */
 	uint64_t		 frame_id;
 	struct evbuffer		*out;		/* the framed response */
+	int			 write;		/* of a write (else an answer
+						   that waits for its turn) */
 	TAILQ_ENTRY(pending)	 entry;
 };
 TAILQ_HEAD(pending_list, pending);
@@ -212,16 +214,20 @@ commit_delete(struct dispatch_ctx *ctx, Samen__V1__Kind kind, const char *id,
 }
 
 /*
- * Holds a write's framed response until the batch is durable; the
- * connection reads no further request meanwhile.
+ * Holds a framed response until the batch is durable; the connection
+ * reads no further request meanwhile.  write: the response of a write
+ * (a failed commit answers it UNAVAILABLE); else an answer that only
+ * keeps its place in the order.
  */
 void
-commit_defer(struct server *srv, struct conn *c, struct evbuffer *out)
+commit_defer(struct server *srv, struct conn *c, struct evbuffer *out,
+    int write)
 {
 	struct pending *p = xcalloc(1, sizeof(*p));
 
 	p->conn = c;
 	p->out = out;
+	p->write = write;
 	c->pending++;
 	TAILQ_INSERT_TAIL(&srv->batch->pending, p, entry);
 }
@@ -314,7 +320,7 @@ commit_flush(struct server *srv)
 		if (p->conn == NULL)
 			continue;
 		p->conn->pending--;
-		if (ok)
+		if (ok || !p->write)
 			evbuffer_add_buffer(conn_output(p->conn), p->out);
 		else
 			conn_send_status(p->conn, commit_frame_id(p->out),

@@ -56,6 +56,22 @@ conn_arm(struct conn *c, long long secs)
 		evtimer_add(c->timer, &tv);
 }
 
+/*
+ * Arms the timer for what the connection waits for now: the end of a
+ * begun frame, else a request (idle timeout), else, for a watcher,
+ * nothing.
+ */
+static void
+conn_rearm(struct conn *c)
+{
+	if (c->partial)
+		conn_arm(c, c->srv->cfg->frame_timeout);
+	else if (c->state == CONN_READY)
+		conn_arm(c, c->srv->cfg->idle_timeout);
+	else if (c->state == CONN_WATCHING)
+		conn_arm(c, 0);
+}
+
 /* Takes an accepted socket and starts its TLS handshake. */
 void
 conn_accept(struct server *srv, int fd, const struct sockaddr *sa, int len)
@@ -299,10 +315,10 @@ conn_watching(struct conn *c, uint64_t watch_id)
 		conn_set_state(c, CONN_WATCHING);
 		/* A watcher is quiet by nature: no idle timeout; TCP
 		 * keepalive finds one that vanished. */
-		conn_arm(c, 0);
+		conn_rearm(c);
 	} else if (watch_id == 0 && c->state == CONN_WATCHING) {
 		conn_set_state(c, CONN_READY);
-		conn_arm(c, c->srv->cfg->idle_timeout);
+		conn_rearm(c);
 		return;
 	}
 }
@@ -320,8 +336,7 @@ conn_frame_deadline(struct conn *c, struct evbuffer *in)
 		conn_arm(c, c->srv->cfg->frame_timeout);
 	} else if (evbuffer_get_length(in) == 0 && c->partial) {
 		c->partial = 0;
-		conn_arm(c, c->state == CONN_READY ?
-		    c->srv->cfg->idle_timeout : 0);
+		conn_rearm(c);
 	}
 }
 
@@ -381,7 +396,7 @@ conn_budget(struct conn *c, uint64_t id)
 	f.response = &r;
 	if (frame_append(held, &f, SIZE_MAX) == -1)
 		fatalx("conn_budget: a status does not pack");
-	commit_defer(c->srv, c, held);
+	commit_defer(c->srv, c, held, 0);
 	return 0;
 }
 
@@ -407,6 +422,17 @@ conn_read_cb(struct bufferevent *bev, void *arg)
 	/* A connection with a write awaiting its commit reads no further. */
 	while (c->state == CONN_READY || c->state == CONN_WATCHING) {
 		/*
+		 * A client that asks faster than it reads is read no further
+		 * until its answers are on their way ([limits] watch_buffer
+		 * bounds what waits for it, watchers included).
+		 */
+		if (evbuffer_get_length(bufferevent_get_output(bev)) >
+		    (size_t)c->srv->cfg->watch_buffer) {
+			c->throttled = 1;
+			bufferevent_disable(bev, EV_READ);
+			return;
+		}
+		/*
 		 * While a write awaits its commit, further writes join the
 		 * same batch (their answers queue behind it, in order); the
 		 * first request that is not a write waits, so that it sees
@@ -423,6 +449,11 @@ conn_read_cb(struct bufferevent *bev, void *arg)
 			if (fr == FRAME_AGAIN) {
 				conn_frame_deadline(c, in);
 				return;
+			}
+			/* Each frame has its own deadline. */
+			if (fr == FRAME_OK && c->partial) {
+				c->partial = 0;
+				conn_rearm(c);
 			}
 			if (fr == FRAME_TOO_LARGE) {
 				snprintf(msg, sizeof(msg), "frame of %u bytes "
@@ -475,18 +506,6 @@ conn_read_cb(struct bufferevent *bev, void *arg)
 		c->requests++;
 		dispatch_request(c, f->id, f->request);
 		frame_free(f);
-		/*
-		 * A client that asks faster than it reads is read no further
-		 * until its answers are on their way ([limits] watch_buffer
-		 * bounds what waits for it).
-		 */
-		if (evbuffer_get_length(bufferevent_get_output(bev)) >
-		    (size_t)c->srv->cfg->watch_buffer &&
-		    c->state == CONN_READY) {
-			c->throttled = 1;
-			bufferevent_disable(bev, EV_READ);
-			return;
-		}
 	}
 }
 
@@ -501,7 +520,8 @@ conn_write_cb(struct bufferevent *bev, void *arg)
 		conn_lost(c, "closed");
 		return;
 	}
-	if (c->throttled && c->state == CONN_READY) {
+	if (c->throttled && (c->state == CONN_READY ||
+	    c->state == CONN_WATCHING)) {
 		c->throttled = 0;
 		bufferevent_enable(bev, EV_READ);
 		conn_read_cb(bev, c);

@@ -269,7 +269,8 @@ dispatch_request(struct conn *c, uint64_t id, const Samen__V1__Request *req)
 			fatalx("evbuffer_new");
 		if (frame_append(held, &f, SIZE_MAX) == -1)
 			fatalx("dispatch: response does not pack");
-		commit_defer(c->srv, c, held);
+		commit_defer(c->srv, c, held, ctx.writes &&
+		    ctx.status.code == SAMEN__V1__STATUS__CODE__OK);
 	} else
 		conn_send(c, &f);
 	if (ctx.trailer != NULL) {

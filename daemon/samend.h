@@ -293,7 +293,7 @@ const char *auth_kind_name(Samen__V1__Kind);
 /* commit.c */
 int	 commit_join(struct server *, uint64_t *, char **);
 void	 commit_leave(struct server *, uint64_t, int);
-void	 commit_defer(struct server *, struct conn *, struct evbuffer *);
+void	 commit_defer(struct server *, struct conn *, struct evbuffer *, int);
 void	 commit_forget_conn(struct server *, struct conn *);
 int	 commit_put(struct dispatch_ctx *, Samen__V1__Entity *, const char *,
 	    const char *, uint64_t *);

@@ -92,11 +92,14 @@ store_fail(struct store *st, char **cause, const char *what)
 	return -1;
 }
 
-/* True when the last failure was a full disk. */
+/* True when the last failure was a full disk; forgets it. */
 int
 store_full(struct store *st)
 {
-	return st->last_error == SQLITE_FULL;
+	int full = st->last_error == SQLITE_FULL;
+
+	st->last_error = 0;	/* asked once per failure */
+	return full;
 }
 
 /* True inside a transaction (SQLite may end one itself on an error). */
