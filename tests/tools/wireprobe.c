@@ -861,7 +861,8 @@ int
 main(int argc, char **argv)
 {
 	struct tls_files f;
-	char *host, *port, *colon, *cause = NULL;
+	static char host[256];
+	char *port, *colon, *cause = NULL;
 	const char *mode;
 	uint8_t buf[64];
 	uint32_t be;
@@ -877,8 +878,8 @@ main(int argc, char **argv)
 	colon = strrchr(argv[1], ':');
 	if (colon == NULL)
 		fatalx("HOST:PORT");
-	host = xstrndup(argv[1], (size_t)(colon - argv[1]));
-	port = xstrdup(colon + 1);
+	snprintf(host, sizeof(host), "%.*s", (int)(colon - argv[1]), argv[1]);
+	port = colon + 1;
 	f.ca = argv[2];
 	f.cert = argv[3];
 	f.key = argv[4];
@@ -1087,7 +1088,5 @@ main(int argc, char **argv)
 	}
 	tls_client_close(tc);
 	evbuffer_free(inbuf);
-	free(host);
-	free(port);
 	return 0;
 }
