@@ -78,6 +78,65 @@ fail:
 }
 
 /*
+ * Bytes of the well-formed UTF-8 sequence at p (2 to 4), or 0: not one
+ * (a stray or cut byte, an overlong form, a surrogate, beyond U+10FFFF).
+ * Call it for a byte of 0x80 and above.
+ */
+static size_t
+wire_utf8_seq(const unsigned char *p)
+{
+	uint32_t cp;
+	size_t n, i;
+
+	if ((*p & 0xe0) == 0xc0) {
+		n = 1;
+		cp = *p & 0x1f;
+	} else if ((*p & 0xf0) == 0xe0) {
+		n = 2;
+		cp = *p & 0x0f;
+	} else if ((*p & 0xf8) == 0xf0) {
+		n = 3;
+		cp = *p & 0x07;
+	} else
+		return 0;
+	for (i = 1; i <= n; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (p[i] & 0x3f);
+	}
+	if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) ||
+	    (n == 3 && cp < 0x10000) || cp > 0x10ffff ||
+	    (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	return n + 1;
+}
+
+/*
+ * True for well-formed UTF-8 without control characters; with lines,
+ * tab and newline are allowed.
+ */
+int
+wire_text_ok(const char *s, int lines)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n;
+
+	while (*p != '\0') {
+		if (*p >= 0x80) {
+			if ((n = wire_utf8_seq(p)) == 0)
+				return 0;
+			p += n;
+			continue;
+		}
+		if ((*p < 0x20 && !(lines && (*p == '\t' || *p == '\n'))) ||
+		    *p == 0x7f)
+			return 0;
+		p++;
+	}
+	return 1;
+}
+
+/*
  * Makes text fit to send and log, in place: a byte that does not belong
  * to well-formed UTF-8, and a control character, become '?' (a message
  * may quote what a client sent).
@@ -86,41 +145,15 @@ void
 wire_clean_text(char *s)
 {
 	unsigned char *p = (unsigned char *)s;
-	size_t n, i;
-	uint32_t cp;
+	size_t n;
 
 	while (*p != '\0') {
-		if (*p < 0x80) {
-			if (*p < 0x20 || *p == 0x7f)
-				*p = '?';
-			p++;
+		if (*p >= 0x80 && (n = wire_utf8_seq(p)) != 0) {
+			p += n;
 			continue;
 		}
-		if ((*p & 0xe0) == 0xc0) {
-			n = 1;
-			cp = *p & 0x1f;
-		} else if ((*p & 0xf0) == 0xe0) {
-			n = 2;
-			cp = *p & 0x0f;
-		} else if ((*p & 0xf8) == 0xf0) {
-			n = 3;
-			cp = *p & 0x07;
-		} else {
-			*p++ = '?';
-			continue;
-		}
-		for (i = 1; i <= n; i++) {
-			if ((p[i] & 0xc0) != 0x80)
-				break;
-			cp = (cp << 6) | (p[i] & 0x3f);
-		}
-		if (i <= n || (n == 1 && cp < 0x80) ||
-		    (n == 2 && (cp < 0x800 || (cp >= 0xd800 &&
-		    cp <= 0xdfff))) || (n == 3 && (cp < 0x10000 ||
-		    cp > 0x10ffff))) {
-			*p++ = '?';
-			continue;
-		}
-		p += n + 1;
+		if (*p >= 0x80 || *p < 0x20 || *p == 0x7f)
+			*p = '?';
+		p++;
 	}
 }

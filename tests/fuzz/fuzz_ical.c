@@ -16,6 +16,7 @@
 
 #include "date.h"
 #include "ical.h"
+#include "wire.h"
 
 #define FUZZ_TZ		"Europe/Amsterdam"
 #define FUZZ_FROM	"2029-01-01"
@@ -51,40 +52,7 @@ fuzz_hhmm(const char *s)
 static int
 fuzz_line(const char *s)
 {
-	const unsigned char *p = (const unsigned char *)s;
-	unsigned int cp;
-	int n, i;
-
-	while (*p != '\0') {
-		if (*p < 0x80) {
-			if (*p < 0x20 || *p == 0x7f)
-				return 0;
-			p++;
-			continue;
-		}
-		if ((*p & 0xe0) == 0xc0) {
-			n = 1;
-			cp = *p & 0x1f;
-		} else if ((*p & 0xf0) == 0xe0) {
-			n = 2;
-			cp = *p & 0x0f;
-		} else if ((*p & 0xf8) == 0xf0) {
-			n = 3;
-			cp = *p & 0x07;
-		} else
-			return 0;
-		for (i = 1; i <= n; i++) {
-			if ((p[i] & 0xc0) != 0x80)
-				return 0;
-			cp = (cp << 6) | (p[i] & 0x3f);
-		}
-		if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) ||
-		    (n == 3 && cp < 0x10000) || cp > 0x10ffff ||
-		    (cp >= 0xd800 && cp <= 0xdfff))
-			return 0;
-		p += n + 1;
-	}
-	return 1;
+	return wire_text_ok(s, 0);
 }
 
 /* The order ical.c sorts in: date, start, end, reason. */
