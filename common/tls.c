@@ -150,11 +150,12 @@ tls_ctx_common(SSL_CTX *ctx, const struct tls_files *f, int min_version,
 
 /*
  * A server context: TLS 1.3 (or 1.2 when min_version says so), client
- * certificate required and verified against the CA and the CRL.  NULL:
- * *cause says why.
+ * certificate required and verified against the CA and the CRL, up to
+ * sessions sessions kept for resumption.  NULL: *cause says why.
  */
 SSL_CTX *
-tls_server_ctx(const struct tls_files *f, int min_version, char **cause)
+tls_server_ctx(const struct tls_files *f, int min_version, long sessions,
+    char **cause)
 {
 	SSL_CTX *ctx;
 	X509_VERIFY_PARAM *param;
@@ -173,6 +174,22 @@ tls_server_ctx(const struct tls_files *f, int min_version, char **cause)
 	SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER |
 	    SSL_VERIFY_FAIL_IF_NO_PEER_CERT | SSL_VERIFY_CLIENT_ONCE, NULL);
 	SSL_CTX_set_session_id_context(ctx, tls_sid_ctx, sizeof(tls_sid_ctx));
+	/*
+	 * One ticket per connection, naming a session kept here (stateful)
+	 * rather than carrying it: OpenSSL 3.0 encodes and decodes the whole
+	 * session, the client's certificate included, for every stateless
+	 * ticket it issues and every one it accepts, and that decoding cost
+	 * more than the rest of a handshake.  The cache is bounded; a
+	 * session is used once.
+	 */
+	if (sessions > 0) {
+		SSL_CTX_set_options(ctx, SSL_OP_NO_TICKET);
+		SSL_CTX_set_num_tickets(ctx, 1);
+		SSL_CTX_sess_set_cache_size(ctx, sessions);
+	} else {
+		SSL_CTX_set_num_tickets(ctx, 0);
+		SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
+	}
 	return ctx;
 fail:
 	SSL_CTX_free(ctx);
@@ -212,6 +229,18 @@ tls_close_notify(SSL *ssl)
 	if (SSL_is_init_finished(ssl))
 		SSL_shutdown(ssl);
 	ERR_clear_error();
+}
+
+/*
+ * The peer ended the connection (EOF after the handshake): an ordinary
+ * end, so its session stays resumable.  OpenSSL drops a session from the
+ * server's cache when its SSL is freed without a shutdown on record.
+ */
+void
+tls_closed_by_peer(SSL *ssl)
+{
+	if (SSL_is_init_finished(ssl))
+		SSL_set_shutdown(ssl, SSL_SENT_SHUTDOWN | SSL_RECEIVED_SHUTDOWN);
 }
 
 /* 1 when the session was resumed from a ticket. */

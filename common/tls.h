@@ -44,11 +44,13 @@ struct tls_files {
 #define TLS_MIN_13	13
 
 /* Server side. */
-struct ssl_ctx_st *tls_server_ctx(const struct tls_files *, int, char **);
+struct ssl_ctx_st *tls_server_ctx(const struct tls_files *, int, long,
+		    char **);
 struct ssl_st	*tls_server_ssl(struct ssl_ctx_st *);
 void		 tls_ctx_free(struct ssl_ctx_st *);
 void		 tls_ssl_free(struct ssl_st *);
 void		 tls_close_notify(struct ssl_st *);
+void		 tls_closed_by_peer(struct ssl_st *);
 int		 tls_peer_principal(struct ssl_st *, struct tls_principal *,
 		    char **);
 char		*tls_handshake_error(struct ssl_st *, unsigned long);

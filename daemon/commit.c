@@ -260,6 +260,21 @@ commit_frame_id(struct evbuffer *out)
 	return id;
 }
 
+/*
+ * Appends a held answer to its connection's output by copying: moved
+ * whole, each answer would stay its own buffer chain, and go out as its
+ * own TLS record and write(2); copied, the answers of one batch to one
+ * connection share them.
+ */
+static void
+commit_copy(struct evbuffer *out, struct evbuffer *held)
+{
+	size_t len = evbuffer_get_length(held);
+
+	if (len > 0 && evbuffer_add(out, evbuffer_pullup(held, -1), len) == -1)
+		fatalx("commit: cannot queue an answer");
+}
+
 /* True when another held answer for c follows in the list. */
 static int
 commit_later(struct pending_list *list, struct conn *c)
@@ -321,7 +336,7 @@ commit_flush(struct server *srv)
 			continue;
 		p->conn->pending--;
 		if (ok || !p->write)
-			evbuffer_add_buffer(conn_output(p->conn), p->out);
+			commit_copy(conn_output(p->conn), p->out);
 		else
 			conn_send_status(p->conn, commit_frame_id(p->out),
 			    SAMEN__V1__STATUS__CODE__UNAVAILABLE, full ?

@@ -61,6 +61,10 @@ static const struct config_key config_keys[] = {
 	{ "tls", "min_version", CONFIG_TLSVER, OFF(tls_min),
 	  "1.3", 0, 0, 1,
 	  "oldest TLS version accepted: 1.3 or 1.2" },
+	{ "tls", "session_cache", CONFIG_INT, OFF(session_cache),
+	  "1000", 0, 1000000, 1,
+	  "TLS sessions kept for clients to resume without a full "
+	  "handshake; 0: none" },
 	{ "limits", "max_frame", CONFIG_INT, OFF(max_frame),
 	  "1048576", 64, 64 * 1024 * 1024, 1,
 	  "largest frame a client may send, bytes" },

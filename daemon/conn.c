@@ -536,18 +536,16 @@ conn_write_cb(struct bufferevent *bev, void *arg)
 static int
 conn_admissible(struct conn *c, char **cause)
 {
-	Samen__V1__Entity *e;
 	char *why = NULL;
+	int rc;
 
 	if (strcmp(c->who.municipality, TLS_REGION_ORG) == 0)
 		return 0;
-	e = store_get(c->srv->rstore, SAMEN__V1__KIND__MUNICIPALITY,
+	rc = store_exists(c->srv->rstore, SAMEN__V1__KIND__MUNICIPALITY,
 	    c->who.municipality, &why);
-	if (e != NULL) {
-		samen__v1__entity__free_unpacked(e, NULL);
+	if (rc == 1)
 		return 0;
-	}
-	if (why != NULL) {
+	if (rc == -1) {
 		xasprintf(cause, "the certificate's municipality cannot be "
 		    "checked now: %s; try again later", why);
 		free(why);
@@ -667,9 +665,10 @@ conn_event_cb(struct bufferevent *bev, short what, void *arg)
 		return;
 	}
 	c->peer_closed = 1;
-	if (what & BEV_EVENT_EOF)
+	if (what & BEV_EVENT_EOF) {
+		tls_closed_by_peer(c->ssl);
 		conn_lost(c, "closed by client");
-	else
+	} else
 		conn_lost(c, "connection error");
 }
 

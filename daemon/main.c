@@ -350,7 +350,8 @@ cmd_check_config(struct config *cfg, int argc, char **argv)
 	f.cert = cfg->cert;
 	f.key = cfg->key;
 	f.crl = cfg->crl;
-	if ((ctx = tls_server_ctx(&f, cfg->tls_min, &cause)) == NULL) {
+	if ((ctx = tls_server_ctx(&f, cfg->tls_min, (long)cfg->session_cache,
+	    &cause)) == NULL) {
 		fprintf(stderr, "samend: %s: configuration is valid, but TLS "
 		    "cannot start: %s\n", cfg->path, cause);
 		free(cause);

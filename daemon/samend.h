@@ -43,6 +43,7 @@ struct config {
 	char		*key;
 	char		*crl;
 	int		 tls_min;		/* TLS_MIN_12 or TLS_MIN_13 */
+	long long	 session_cache;		/* TLS sessions kept */
 	/* [limits] */
 	long long	 max_frame;
 	long long	 max_connections;
@@ -216,6 +217,8 @@ int	 store_begin(struct store *, char **);
 int	 store_commit(struct store *, char **);
 void	 store_rollback(struct store *);
 int	 store_put(struct store *, const Samen__V1__Entity *, uint64_t *,
+	    char **);
+int	 store_exists(struct store *, Samen__V1__Kind, const char *,
 	    char **);
 Samen__V1__Entity *store_get(struct store *, Samen__V1__Kind, const char *,
 	    char **);

@@ -165,7 +165,8 @@ server_reload(struct server *srv, char **cause)
 	f.cert = ncfg->cert;
 	f.key = ncfg->key;
 	f.crl = ncfg->crl;
-	if ((nctx = tls_server_ctx(&f, ncfg->tls_min, cause)) == NULL) {
+	if ((nctx = tls_server_ctx(&f, ncfg->tls_min,
+	    (long)ncfg->session_cache, cause)) == NULL) {
 		config_free(ncfg);
 		free(ncfg);
 		return -1;
@@ -274,6 +275,25 @@ server_notify_setup(struct server *srv, char **cause)
 }
 
 /*
+ * The event loop.  With epoll's change list, an event added and removed
+ * again in one turn of the loop (a connection's write event, for
+ * instance, when its answer goes out at once) costs no epoll_ctl.
+ */
+static struct event_base *
+server_base_new(void)
+{
+	struct event_config *cfg;
+	struct event_base *base;
+
+	if ((cfg = event_config_new()) == NULL)
+		return NULL;
+	event_config_set_flag(cfg, EVENT_BASE_FLAG_EPOLL_USE_CHANGELIST);
+	base = event_base_new_with_config(cfg);
+	event_config_free(cfg);
+	return base;
+}
+
+/*
  * Opens the store, makes the TLS context, binds the listener and sets up
  * signals.  -1: *cause says which step failed.
  */
@@ -302,13 +322,14 @@ server_start(struct server *srv, char **cause)
 	f.cert = srv->cfg->cert;
 	f.key = srv->cfg->key;
 	f.crl = srv->cfg->crl;
-	if ((srv->tls = tls_server_ctx(&f, srv->cfg->tls_min, cause)) == NULL)
+	if ((srv->tls = tls_server_ctx(&f, srv->cfg->tls_min,
+	    (long)srv->cfg->session_cache, cause)) == NULL)
 		return -1;
 	/*
 	 * Three priorities: everything runs at 1, the group commit at 2, so
 	 * it runs once every ready connection has been read.
 	 */
-	if ((srv->base = event_base_new()) == NULL ||
+	if ((srv->base = server_base_new()) == NULL ||
 	    event_base_priority_init(srv->base, 3) == -1 ||
 	    commit_init(srv) == -1) {
 		xasprintf(cause, "cannot set up the event loop");

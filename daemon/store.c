@@ -167,6 +167,26 @@ store_done(struct store *st, sqlite3_stmt *stmt)
 	sqlite3_finalize(stmt);
 }
 
+/*
+ * Runs one statement without results (a transaction's BEGIN, SAVEPOINT,
+ * RELEASE, COMMIT...) from the cache of prepared statements: compiled
+ * once, not for every request.  0, or -1 with *cause.
+ */
+static int
+store_run(struct store *st, const char *sql, char **cause)
+{
+	sqlite3_stmt *stmt;
+	int rc;
+
+	if ((stmt = store_prepare(st, sql, cause)) == NULL)
+		return -1;
+	rc = sqlite3_step(stmt);
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+		store_fail(st, cause, "database");
+	store_done(st, stmt);
+	return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : -1;
+}
+
 /* The database file inside a state directory (allocated). */
 char *
 store_path(const char *state_dir)
@@ -352,7 +372,7 @@ store_size(struct store *st)
 int
 store_begin(struct store *st, char **cause)
 {
-	return store_exec(st, "BEGIN IMMEDIATE", cause);
+	return store_run(st, "BEGIN IMMEDIATE", cause);
 }
 
 /* Commits; the rev in meta is written with the changes. */
@@ -372,7 +392,7 @@ store_commit(struct store *st, char **cause)
 		goto fail;
 	}
 	store_done(st, stmt);
-	if (store_exec(st, "COMMIT", cause) == -1)
+	if (store_run(st, "COMMIT", cause) == -1)
 		goto fail;
 	return 0;
 fail:
@@ -466,6 +486,31 @@ store_get(struct store *st, Samen__V1__Kind kind, const char *id,
 		store_fail(st, cause, "reading");
 	store_done(st, stmt);
 	return e;
+}
+
+/*
+ * Whether a live entity of that kind and id exists, without reading it:
+ * 1, 0, or -1 with *cause set.
+ */
+int
+store_exists(struct store *st, Samen__V1__Kind kind, const char *id,
+    char **cause)
+{
+	sqlite3_stmt *stmt;
+	int rc;
+
+	*cause = NULL;
+	stmt = store_prepare(st, "SELECT 1 FROM entity WHERE kind = ? "
+	    "AND id = ? AND body IS NOT NULL", cause);
+	if (stmt == NULL)
+		return -1;
+	sqlite3_bind_int(stmt, 1, (int)kind);
+	sqlite3_bind_text(stmt, 2, id, -1, SQLITE_STATIC);
+	rc = sqlite3_step(stmt);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		store_fail(st, cause, "reading");
+	store_done(st, stmt);
+	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
 }
 
 /* Records an issued certificate. */
@@ -636,7 +681,7 @@ int
 store_savepoint(struct store *st, uint64_t *mark, char **cause)
 {
 	*mark = st->rev;
-	return store_exec(st, "SAVEPOINT request", cause);
+	return store_run(st, "SAVEPOINT request", cause);
 }
 
 /* Ends a savepoint: keep its work, or undo it (and the revs it took). */
@@ -646,14 +691,14 @@ store_savepoint_end(struct store *st, uint64_t mark, int keep)
 	char *cause = NULL;
 
 	if (!keep) {
-		if (store_exec(st, "ROLLBACK TO request", &cause) == -1) {
+		if (store_run(st, "ROLLBACK TO request", &cause) == -1) {
 			log_warnx("%s", cause);
 			free(cause);
 			cause = NULL;
 		}
 		st->rev = mark;
 	}
-	if (store_exec(st, "RELEASE request", &cause) == -1) {
+	if (store_run(st, "RELEASE request", &cause) == -1) {
 		log_warnx("%s", cause);
 		free(cause);
 	}

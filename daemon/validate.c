@@ -73,13 +73,7 @@ static int
 validate_exists(struct server *srv, Samen__V1__Kind kind, const char *id,
     char **cause)
 {
-	Samen__V1__Entity *e;
-
-	e = store_get(srv->store, kind, id, cause);
-	if (e == NULL)
-		return 0;
-	samen__v1__entity__free_unpacked(e, NULL);
-	return 1;
+	return store_exists(srv->store, kind, id, cause) == 1;
 }
 
 /* A municipality reference: empty when optional, else an existing one. */
