@@ -29,7 +29,7 @@ endif
 CC ?= cc
 PKG_CONFIG ?= pkg-config
 PKGS := libevent libevent_openssl libprotobuf-c sqlite3 openssl inih \
-	jansson libsystemd libical
+	jansson libical
 PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS))
 PKG_LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS))
 
@@ -38,7 +38,9 @@ WARN := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 CFLAGS ?= $(OPT) -g
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(CFLAGS) $(WARN) $(SANFLAGS) $(TESTFLAGS) \
 	-Icommon -Idaemon -Iclient -isystem $(BUILD)/gen $(PKG_CFLAGS) -MMD -MP
-ALL_LDFLAGS = $(LDFLAGS) $(SANFLAGS)
+# --as-needed: each program records only the libraries it uses (samend,
+# for one, needs no JSON library).
+ALL_LDFLAGS = -Wl,--as-needed $(LDFLAGS) $(SANFLAGS)
 
 GEN_C := $(BUILD)/gen/samen.pb-c.c
 GEN_H := $(BUILD)/gen/samen.pb-c.h
@@ -69,6 +71,7 @@ DAEMON_SRCS := \
 	daemon/ical.c \
 	daemon/main.c \
 	daemon/meeting.c \
+	daemon/notify.c \
 	daemon/pki.c \
 	daemon/plan.c \
 	daemon/region.c \

@@ -851,6 +851,7 @@ main(int argc, char **argv)
 	int rv = 64;
 
 	log_init("samen-bench", LOG_LEVEL_WARN);
+	xmalloc_keep_heap();
 	signal(SIGPIPE, SIG_IGN);
 	setvbuf(stdout, NULL, _IOLBF, 0);
 

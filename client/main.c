@@ -275,6 +275,7 @@ main(int argc, char **argv)
 	int ch, rv;
 
 	log_init("samen", LOG_LEVEL_WARN);
+	xmalloc_keep_heap();
 	/* A server that closes first is an error to report, not a signal. */
 	signal(SIGPIPE, SIG_IGN);
 	memset(&c, 0, sizeof(c));

@@ -41,6 +41,184 @@ frame_append(struct evbuffer *out, const Samen__V1__Frame *f, size_t max)
 }
 
 /*
+ * A sync page straight from the database.  A protobuf message is the
+ * concatenation of its fields, and a repeated field's entries may come
+ * anywhere in it: so the stored bytes of each entity can go out as they
+ * are, as SyncResponse.changes entries after the page's other fields,
+ * without being unpacked and packed again.  The client reads the same
+ * message either way.
+ */
+
+#define FRAME_WIRE_VARINT	0
+#define FRAME_WIRE_LEN		2
+
+/* Writes v as a varint at p (at most 10 bytes); the bytes written. */
+static size_t
+frame_put_varint(uint8_t *p, uint64_t v)
+{
+	size_t n = 0;
+
+	while (v >= 0x80) {
+		p[n++] = (uint8_t)(v | 0x80);
+		v >>= 7;
+	}
+	p[n++] = (uint8_t)v;
+	return n;
+}
+
+/* The bytes of v as a varint. */
+static size_t
+frame_put_varint_len(uint64_t v)
+{
+	size_t n = 1;
+
+	while (v >= 0x80) {
+		v >>= 7;
+		n++;
+	}
+	return n;
+}
+
+/* The number of the field called name in message d. */
+static uint32_t
+frame_field(const ProtobufCMessageDescriptor *d, const char *name)
+{
+	const ProtobufCFieldDescriptor *fd;
+
+	if ((fd = protobuf_c_message_descriptor_get_field_by_name(d,
+	    name)) == NULL)
+		fatalx("frame: %s has no field %s", d->name, name);
+	return fd->id;
+}
+
+/* Writes a field's key (number and wire type) at p; the bytes written. */
+static size_t
+frame_key(uint8_t *p, uint32_t field, int wire)
+{
+	return frame_put_varint(p, ((uint64_t)field << 3) | (uint64_t)wire);
+}
+
+/* The bytes of a length-delimited field of len bytes, key included. */
+static size_t
+frame_len_field_size(uint32_t field, size_t len)
+{
+	return frame_put_varint_len((uint64_t)field << 3) +
+	    frame_put_varint_len(len) + len;
+}
+
+/*
+ * Appends to out one SyncResponse.changes entry: a Change of rev with
+ * the packed Entity body (len bytes), or, body NULL, the tombstone of
+ * kind and id.
+ */
+void
+frame_sync_change(struct evbuffer *out, uint64_t rev, int kind,
+    const char *id, const void *body, size_t len)
+{
+	static uint32_t f_changes, f_rev, f_entity, f_deleted;
+	Samen__V1__Tombstone t = SAMEN__V1__TOMBSTONE__INIT;
+	uint8_t head[48], *tomb = NULL;
+	size_t clen, n = 0, tlen = 0;
+
+	if (f_changes == 0) {
+		f_changes = frame_field(&samen__v1__sync_response__descriptor,
+		    "changes");
+		f_rev = frame_field(&samen__v1__change__descriptor, "rev");
+		f_entity = frame_field(&samen__v1__change__descriptor,
+		    "entity");
+		f_deleted = frame_field(&samen__v1__change__descriptor,
+		    "deleted");
+	}
+	if (body == NULL) {
+		t.kind = (Samen__V1__Kind)kind;
+		t.id = (char *)(uintptr_t)id;
+		tlen = samen__v1__tombstone__get_packed_size(&t);
+		tomb = xmalloc(tlen ? tlen : 1);
+		samen__v1__tombstone__pack(&t, tomb);
+		body = tomb;
+		len = tlen;
+	}
+	clen = (rev != 0 ? frame_put_varint_len((uint64_t)f_rev << 3) +
+	    frame_put_varint_len(rev) : 0) +
+	    frame_len_field_size(tomb ? f_deleted : f_entity, len);
+	n += frame_key(head + n, f_changes, FRAME_WIRE_LEN);
+	n += frame_put_varint(head + n, clen);
+	if (rev != 0) {
+		n += frame_key(head + n, f_rev, FRAME_WIRE_VARINT);
+		n += frame_put_varint(head + n, rev);
+	}
+	n += frame_key(head + n, tomb ? f_deleted : f_entity, FRAME_WIRE_LEN);
+	n += frame_put_varint(head + n, len);
+	if (evbuffer_add(out, head, n) == -1 ||
+	    (len > 0 && evbuffer_add(out, body, len) == -1))
+		fatalx("frame: cannot queue a change");
+	free(tomb);
+}
+
+/*
+ * Appends frame f, a response whose sync page also holds the changes
+ * encoded by frame_sync_change in changes (drained).  With changes
+ * NULL, frame_append.  0, or -1: larger than max, nothing appended.
+ */
+int
+frame_append_sync(struct evbuffer *out, const Samen__V1__Frame *f,
+    struct evbuffer *changes, size_t max)
+{
+	static uint32_t f_response, f_sync;
+	Samen__V1__Frame fh;
+	Samen__V1__Response rh;
+	const Samen__V1__Response *r = f->response;
+	size_t clen, slen, rlen, flen, n;
+	struct evbuffer_iovec vec;
+	uint32_t be;
+	uint8_t *p;
+
+	if (changes == NULL || f->body_case != SAMEN__V1__FRAME__BODY_RESPONSE ||
+	    r->body_case != SAMEN__V1__RESPONSE__BODY_SYNC)
+		return frame_append(out, f, max);
+	if (f_response == 0) {
+		f_response = frame_field(&samen__v1__frame__descriptor,
+		    "response");
+		f_sync = frame_field(&samen__v1__response__descriptor, "sync");
+	}
+	/* The frame and the response without their bodies, then nested. */
+	fh = *f;
+	fh.body_case = SAMEN__V1__FRAME__BODY__NOT_SET;
+	rh = *r;
+	rh.body_case = SAMEN__V1__RESPONSE__BODY__NOT_SET;
+	clen = evbuffer_get_length(changes);
+	slen = samen__v1__sync_response__get_packed_size(r->sync) + clen;
+	rlen = samen__v1__response__get_packed_size(&rh) +
+	    frame_len_field_size(f_sync, slen);
+	flen = samen__v1__frame__get_packed_size(&fh) +
+	    frame_len_field_size(f_response, rlen);
+	if (flen > max || flen > UINT32_MAX)
+		return -1;
+	be = htonl((uint32_t)flen);
+	if (evbuffer_add(out, &be, sizeof(be)) == -1)
+		return -1;
+	if (evbuffer_reserve_space(out, flen - clen, &vec, 1) != 1)
+		fatalx("frame_append_sync: evbuffer_reserve_space");
+	p = vec.iov_base;
+	n = samen__v1__frame__pack(&fh, p);
+	n += frame_key(p + n, f_response, FRAME_WIRE_LEN);
+	n += frame_put_varint(p + n, rlen);
+	n += samen__v1__response__pack(&rh, p + n);
+	n += frame_key(p + n, f_sync, FRAME_WIRE_LEN);
+	n += frame_put_varint(p + n, slen);
+	n += samen__v1__sync_response__pack(r->sync, p + n);
+	if (n != flen - clen)
+		fatalx("frame_append_sync: packed %zu bytes of %zu", n,
+		    flen - clen);
+	vec.iov_len = n;
+	if (evbuffer_commit_space(out, &vec, 1) == -1)
+		fatalx("frame_append_sync: evbuffer_commit_space");
+	if (evbuffer_add_buffer(out, changes) == -1)
+		fatalx("frame_append_sync: cannot queue the changes");
+	return 0;
+}
+
+/*
  * True when no message in m's tree holds a field numbered 0.  protobuf-c
  * 1.4.1 refuses the tag of field 0 written in one byte, but takes it
  * written longer (0x80 0x00) as an unknown field, and packs that again in

@@ -31,6 +31,10 @@ enum frame_result {
 int	frame_append(struct evbuffer *, const Samen__V1__Frame *, size_t);
 enum frame_result frame_cut(struct evbuffer *, size_t, Samen__V1__Frame **,
 	    uint32_t *);
+int	frame_append_sync(struct evbuffer *, const Samen__V1__Frame *,
+	    struct evbuffer *, size_t);
+void	frame_sync_change(struct evbuffer *, uint64_t, int, const char *,
+	    const void *, size_t);
 void	frame_free(Samen__V1__Frame *);
 const char *frame_result_str(enum frame_result);
 

@@ -786,7 +786,13 @@ tls_client_close(struct tls_client *tc)
 void
 tls_sha256(const void *buf, size_t len, unsigned char *out)
 {
-	if (EVP_Digest(buf, len, out, NULL, EVP_sha256(), NULL) != 1)
+	static EVP_MD *md;
+
+	/* Fetched once: OpenSSL 3 looks an implicit EVP_sha256() up in
+	 * its provider store (a lock and a hash lookup) on every use. */
+	if (md == NULL && (md = EVP_MD_fetch(NULL, "SHA256", NULL)) == NULL)
+		fatalx("SHA-256 is not available");
+	if (EVP_Digest(buf, len, out, NULL, md, NULL) != 1)
 		fatalx("SHA-256 failed");
 }
 

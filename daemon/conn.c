@@ -244,10 +244,21 @@ conn_close_all(struct server *srv)
 void
 conn_send(struct conn *c, const Samen__V1__Frame *f)
 {
-	if (frame_append(bufferevent_get_output(c->bev), f,
+	conn_send_sync(c, f, NULL);
+}
+
+/* Sends a response whose sync page holds these encoded changes too. */
+void
+conn_send_sync(struct conn *c, const Samen__V1__Frame *f,
+    struct evbuffer *changes)
+{
+	size_t extra = changes ? evbuffer_get_length(changes) : 0;
+
+	if (frame_append_sync(bufferevent_get_output(c->bev), f, changes,
 	    CONN_MAX_OUT_FRAME) == -1)
 		fatalx("conn_send: response of %zu bytes exceeds %d",
-		    samen__v1__frame__get_packed_size(f), CONN_MAX_OUT_FRAME);
+		    samen__v1__frame__get_packed_size(f) + extra,
+		    CONN_MAX_OUT_FRAME);
 }
 
 /* Sends a response of just a status, with the given frame id. */

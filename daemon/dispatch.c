@@ -267,12 +267,15 @@ dispatch_request(struct conn *c, uint64_t id, const Samen__V1__Request *req)
 	    c->pending > 0) {
 		if ((held = evbuffer_new()) == NULL)
 			fatalx("evbuffer_new");
-		if (frame_append(held, &f, SIZE_MAX) == -1)
+		if (frame_append_sync(held, &f, ctx.sync_changes,
+		    SIZE_MAX) == -1)
 			fatalx("dispatch: response does not pack");
 		commit_defer(c->srv, c, held, ctx.writes &&
 		    ctx.status.code == SAMEN__V1__STATUS__CODE__OK);
 	} else
-		conn_send(c, &f);
+		conn_send_sync(c, &f, ctx.sync_changes);
+	if (ctx.sync_changes != NULL)
+		evbuffer_free(ctx.sync_changes);
 	if (ctx.trailer != NULL) {
 		evbuffer_add_buffer(conn_output(c), ctx.trailer);
 		evbuffer_free(ctx.trailer);

@@ -7,6 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <event2/buffer.h>
+
+#include "frame.h"
 #include "samend.h"
 #include "xmalloc.h"
 
@@ -302,9 +305,19 @@ entity_page_free(void *arg)
 	free(pg);
 }
 
+/* Encodes one row as a SyncResponse.changes entry into the evbuffer. */
+static int
+entity_raw_row(void *arg, const struct store_row *r, char **cause)
+{
+	(void)cause;
+	frame_sync_change(arg, r->rev, r->kind, r->id, r->body, r->len);
+	return 0;
+}
+
 /*
  * Reads a page of committed changes after since into *pg (freed after
- * the response), with the committed rev.  pass: the rev the first page
+ * the response), or, raw not NULL, encoded into raw as they are stored,
+ * with the committed rev.  pass: the rev the first page
  * of this pass answered (0: this is the first page).  -1: status set.
  *
  * Forgotten tombstones (purged_rev) matter only to a client that may
@@ -313,13 +326,15 @@ entity_page_free(void *arg)
  * all alive at pass, so a pass from 0 goes on unless deletions after
  * pass were forgotten meanwhile.
  */
-int
-entity_changes(struct dispatch_ctx *ctx, uint64_t since, uint64_t pass,
-    size_t limit, struct entity_page **pgp, uint64_t *rev, int *more)
+static int
+entity_read(struct dispatch_ctx *ctx, uint64_t since, uint64_t pass,
+    size_t limit, struct entity_page **pgp, struct evbuffer *raw,
+    uint64_t *rev, int *more)
 {
 	struct store *rs = ctx->srv->rstore;
-	struct entity_page *pg;
+	struct entity_page *pg = NULL;
 	int64_t r, purged;
+	size_t n;
 	char *cause = NULL;
 
 	if (store_read_begin(rs, &cause) == -1)
@@ -337,40 +352,57 @@ entity_changes(struct dispatch_ctx *ctx, uint64_t since, uint64_t pass,
 		    "the server remembers (rev %lld); sync again from the "
 		    "start", (unsigned long long)since, (long long)purged);
 	}
-	pg = xcalloc(1, sizeof(*pg));
-	if (store_changes(rs, since, limit, &pg->v, &pg->n, more,
-	    &cause) == -1) {
-		store_read_end(rs);
-		free(pg);
-		return dispatch_store_error(ctx, cause);
+	if (raw != NULL) {
+		if (store_changes_each(rs, since, limit, entity_raw_row, raw,
+		    &n, more, &cause) == -1) {
+			store_read_end(rs);
+			return dispatch_store_error(ctx, cause);
+		}
+	} else {
+		pg = xcalloc(1, sizeof(*pg));
+		if (store_changes(rs, since, limit, &pg->v, &pg->n, more,
+		    &cause) == -1) {
+			store_read_end(rs);
+			free(pg);
+			return dispatch_store_error(ctx, cause);
+		}
+		dispatch_defer_free(ctx, entity_page_free, pg);
+		*pgp = pg;
 	}
 	store_read_end(rs);
-	dispatch_defer_free(ctx, entity_page_free, pg);
-	*pgp = pg;
 	*rev = (uint64_t)r;
 	return 0;
 }
 
-/* sync: a page of changes after since_rev. */
+int
+entity_changes(struct dispatch_ctx *ctx, uint64_t since, uint64_t pass,
+    size_t limit, struct entity_page **pgp, uint64_t *rev, int *more)
+{
+	return entity_read(ctx, since, pass, limit, pgp, NULL, rev, more);
+}
+
+/*
+ * sync: a page of changes after since_rev, the entities as they are
+ * stored (frame_append_sync puts them into the answer).
+ */
 int
 entity_sync(struct dispatch_ctx *ctx, const Samen__V1__Request *req,
     Samen__V1__Response *resp)
 {
 	Samen__V1__SyncResponse *sr;
-	struct entity_page *pg;
 	size_t limit = req->sync->limit;
 	uint64_t rev;
 	int more;
 
 	if (limit == 0 || limit > (size_t)ctx->srv->cfg->sync_page)
 		limit = (size_t)ctx->srv->cfg->sync_page;
-	if (entity_changes(ctx, req->sync->since_rev, req->sync->pass_rev,
-	    limit, &pg, &rev, &more) == -1)
+	if ((ctx->sync_changes = evbuffer_new()) == NULL)
+		fatalx("evbuffer_new");
+	if (entity_read(ctx, req->sync->since_rev, req->sync->pass_rev,
+	    limit, NULL, ctx->sync_changes, &rev, &more) == -1)
 		return -1;
 	sr = dispatch_alloc(ctx, sizeof(*sr));
 	samen__v1__sync_response__init(sr);
-	sr->changes = pg->v;
-	sr->n_changes = pg->n;
 	sr->rev = rev;
 	sr->more = more;
 	resp->body_case = SAMEN__V1__RESPONSE__BODY_SYNC;

@@ -181,6 +181,7 @@ struct dispatch_ctx {
 	Samen__V1__Status	 status;
 	Samen__V1__Entity	*current;	/* with CONFLICT */
 	struct evbuffer		*trailer;	/* frames to send after the response */
+	struct evbuffer		*sync_changes;	/* a sync page's changes, encoded */
 	void			**allocs;
 	size_t			 nallocs;
 	struct dispatch_free	*frees;		/* run after the response is sent */
@@ -237,6 +238,16 @@ int	 store_delete(struct store *, Samen__V1__Kind, const char *, int64_t,
 int	 store_purge_tombstones(struct store *, int64_t, char **);
 int	 store_read_begin(struct store *, char **);
 void	 store_read_end(struct store *);
+struct store_row {
+	int		 kind;
+	const char	*id;
+	uint64_t	 rev;
+	const void	*body;		/* the packed Entity; NULL: deleted */
+	size_t		 len;
+};
+int	 store_changes_each(struct store *, uint64_t, size_t,
+	    int (*)(void *, const struct store_row *, char **), void *,
+	    size_t *, int *, char **);
 int	 store_changes(struct store *, uint64_t, size_t, Samen__V1__Change ***,
 	    size_t *, int *, char **);
 void	 store_change_free(Samen__V1__Change *);
@@ -361,6 +372,12 @@ int	 region_installation_date(const char *, char *, size_t);
 int	 region_init(struct store *, const char *, const char *, const char *,
 	    char *const *, size_t, char **);
 
+/* notify.c */
+int	 notify_enabled(void);
+int	 notify_send(const char *, ...)
+	    __attribute__((__format__(__printf__, 1, 2)));
+int	 notify_watchdog(uint64_t *);
+
 /* server.c */
 int	 server_start(struct server *, char **);
 void	 server_run(struct server *);
@@ -375,6 +392,8 @@ void	 conn_close(struct conn *);
 void	 conn_linger_free(struct linger_sock *);
 void	 conn_close_all(struct server *);
 void	 conn_send(struct conn *, const Samen__V1__Frame *);
+void	 conn_send_sync(struct conn *, const Samen__V1__Frame *,
+	    struct evbuffer *);
 void	 conn_resume(struct conn *);
 void	 conn_fail(struct conn *, uint64_t, Samen__V1__Status__Code,
 	    const char *);

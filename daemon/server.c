@@ -14,7 +14,6 @@
 #include <event2/event.h>
 #include <event2/listener.h>
 #include <event2/util.h>
-#include <systemd/sd-daemon.h>
 
 #include "samend.h"
 #include "xmalloc.h"
@@ -81,7 +80,7 @@ server_stop_cb(evutil_socket_t sig, short what, void *arg)
 	if (srv->stopping)
 		return;
 	log_info("%s: stopping", strsignal((int)sig));
-	sd_notify(0, "STOPPING=1");
+	notify_send("STOPPING=1");
 	srv->stopping = 1;
 	commit_flush(srv);	/* finish the writes under way */
 	if (srv->listener != NULL) {
@@ -104,14 +103,14 @@ server_hup_cb(evutil_socket_t sig, short what, void *arg)
 
 	(void)sig;
 	(void)what;
-	sd_notify(0, "RELOADING=1");
+	notify_send("RELOADING=1");
 	if (server_reload(srv, &cause) == -1) {
 		log_warnx("reload refused, the old configuration stays in "
 		    "force: %s", cause);
 		free(cause);
 	} else
 		log_info("reloaded configuration, certificates and CRL");
-	sd_notify(0, "READY=1");
+	notify_send("READY=1");
 }
 
 /* The STATUS= line systemd shows, and the watchdog's keep-alive. */
@@ -122,7 +121,7 @@ server_tick_cb(evutil_socket_t fd, short what, void *arg)
 
 	(void)fd;
 	(void)what;
-	sd_notifyf(0, "%sSTATUS=serving %u connection%s, rev %llu",
+	notify_send("%sSTATUS=serving %u connection%s, rev %llu",
 	    srv->watchdog_usec ? "WATCHDOG=1\n" : "", srv->nconns,
 	    srv->nconns == 1 ? "" : "s",
 	    (unsigned long long)srv->committed_rev);
@@ -256,10 +255,10 @@ server_notify_setup(struct server *srv, char **cause)
 	struct timeval tv = { 10, 0 };
 	uint64_t usec = 0;
 
-	if (getenv("NOTIFY_SOCKET") == NULL)
+	if (!notify_enabled())
 		return 0;
 	srv->notify = 1;
-	if (sd_watchdog_enabled(0, &usec) > 0 && usec > 0) {
+	if (notify_watchdog(&usec)) {
 		srv->watchdog_usec = usec;
 		tv.tv_sec = (time_t)(usec / 2 / 1000000);
 		tv.tv_usec = (suseconds_t)(usec / 2 % 1000000);
@@ -360,7 +359,7 @@ server_run(struct server *srv)
 {
 	log_info("samend %s serving region %s, rev %llu", SAMEN_VERSION,
 	    srv->region_name, (unsigned long long)srv->committed_rev);
-	sd_notifyf(0, "READY=1\nSTATUS=serving region %s, rev %llu",
+	notify_send("READY=1\nSTATUS=serving region %s, rev %llu",
 	    srv->region_name, (unsigned long long)srv->committed_rev);
 	event_base_dispatch(srv->base);
 }

@@ -795,30 +795,28 @@ store_read_end(struct store *st)
 	}
 }
 
-/* Unpacks the body of a row into a Change (entity or tombstone). */
+/* Unpacks a row into a Change (entity or tombstone). */
 static Samen__V1__Change *
-store_row_change(sqlite3_stmt *stmt, char **cause)
+store_row_change(const struct store_row *r, char **cause)
 {
 	Samen__V1__Change *ch;
 	Samen__V1__Tombstone *t;
 
 	ch = xmalloc(sizeof(*ch));
 	samen__v1__change__init(ch);
-	ch->rev = (uint64_t)sqlite3_column_int64(stmt, 2);
-	if (sqlite3_column_type(stmt, 3) == SQLITE_NULL) {
+	ch->rev = r->rev;
+	if (r->body == NULL) {
 		t = xmalloc(sizeof(*t));
 		samen__v1__tombstone__init(t);
-		t->kind = (Samen__V1__Kind)sqlite3_column_int(stmt, 0);
-		t->id = xstrdup((const char *)sqlite3_column_text(stmt, 1));
+		t->kind = (Samen__V1__Kind)r->kind;
+		t->id = xstrdup(r->id);
 		ch->body_case = SAMEN__V1__CHANGE__BODY_DELETED;
 		ch->deleted = t;
 		return ch;
 	}
-	ch->entity = samen__v1__entity__unpack(NULL,
-	    (size_t)sqlite3_column_bytes(stmt, 3), sqlite3_column_blob(stmt, 3));
+	ch->entity = samen__v1__entity__unpack(NULL, r->len, r->body);
 	if (ch->entity == NULL) {
-		xasprintf(cause, "database: entity %s does not unpack",
-		    (const char *)sqlite3_column_text(stmt, 1));
+		xasprintf(cause, "database: entity %s does not unpack", r->id);
 		free(ch);
 		return NULL;
 	}
@@ -842,20 +840,23 @@ store_change_free(Samen__V1__Change *ch)
 }
 
 /*
- * Up to limit changes with rev > since, in rev order.  *more: another
- * change follows.  Free each with store_change_free, then the array.
+ * Hands fn, in rev order, up to limit rows changed after since: an
+ * entity's stored bytes, or a tombstone (body NULL).  *n: the rows
+ * handed; *more: another follows.  fn returns -1 (and sets *cause) to
+ * stop; then, or on a database error, -1.
  */
 int
-store_changes(struct store *st, uint64_t since, size_t limit,
-    Samen__V1__Change ***out, size_t *n, int *more, char **cause)
+store_changes_each(struct store *st, uint64_t since, size_t limit,
+    int (*fn)(void *, const struct store_row *, char **), void *arg,
+    size_t *n, int *more, char **cause)
 {
 	sqlite3_stmt *stmt;
-	Samen__V1__Change **v;
+	struct store_row r;
 	int rc;
 
-	*out = NULL;
 	*n = 0;
 	*more = 0;
+	*cause = NULL;
 	stmt = store_prepare(st, "SELECT kind, id, rev, body FROM entity "
 	    "WHERE rev > ? ORDER BY rev LIMIT ?", cause);
 	if (stmt == NULL)
@@ -863,13 +864,23 @@ store_changes(struct store *st, uint64_t since, size_t limit,
 	sqlite3_bind_int64(stmt, 1, since > INT64_MAX ? INT64_MAX :
 	    (sqlite3_int64)since);
 	sqlite3_bind_int64(stmt, 2, (sqlite3_int64)limit + 1);
-	v = xcalloc(limit + 1, sizeof(*v));
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
 		if (*n == limit) {
 			*more = 1;
 			break;
 		}
-		if ((v[*n] = store_row_change(stmt, cause)) == NULL) {
+		r.kind = sqlite3_column_int(stmt, 0);
+		r.id = (const char *)sqlite3_column_text(stmt, 1);
+		r.rev = (uint64_t)sqlite3_column_int64(stmt, 2);
+		r.body = sqlite3_column_type(stmt, 3) == SQLITE_NULL ? NULL :
+		    sqlite3_column_blob(stmt, 3);
+		r.len = (size_t)sqlite3_column_bytes(stmt, 3);
+		if (r.id == NULL)
+			r.id = "";
+		if (r.body == NULL && sqlite3_column_type(stmt, 3) !=
+		    SQLITE_NULL)
+			r.body = "";		/* an empty entity */
+		if (fn(arg, &r, cause) == -1) {
 			rc = SQLITE_ERROR;
 			break;
 		}
@@ -877,14 +888,51 @@ store_changes(struct store *st, uint64_t since, size_t limit,
 	}
 	store_done(st, stmt);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-		while (*n > 0)
-			store_change_free(v[--(*n)]);
-		free(v);
 		if (*cause == NULL)
 			store_fail(st, cause, "reading changes");
 		return -1;
 	}
-	*out = v;
+	return 0;
+}
+
+struct store_collect {
+	Samen__V1__Change	**v;
+	size_t			 n;
+};
+
+static int
+store_collect_row(void *arg, const struct store_row *r, char **cause)
+{
+	struct store_collect *c = arg;
+
+	if ((c->v[c->n] = store_row_change(r, cause)) == NULL)
+		return -1;
+	c->n++;
+	return 0;
+}
+
+/*
+ * Up to limit changes with rev > since, in rev order.  *more: another
+ * change follows.  Free each with store_change_free, then the array.
+ */
+int
+store_changes(struct store *st, uint64_t since, size_t limit,
+    Samen__V1__Change ***out, size_t *n, int *more, char **cause)
+{
+	struct store_collect c;
+
+	*out = NULL;
+	c.v = xcalloc(limit + 1, sizeof(*c.v));
+	c.n = 0;
+	if (store_changes_each(st, since, limit, store_collect_row, &c, n,
+	    more, cause) == -1) {
+		while (c.n > 0)
+			store_change_free(c.v[--c.n]);
+		free(c.v);
+		*n = 0;
+		return -1;
+	}
+	*out = c.v;
 	return 0;
 }
 

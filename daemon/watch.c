@@ -4,6 +4,7 @@
  * ([limits] watch_buffer): one that falls behind is cut off with
  * RESOURCE_EXHAUSTED, so a slow reader never slows anyone else.
  */
+#include <arpa/inet.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -112,6 +113,51 @@ watch_stop(struct dispatch_ctx *ctx, const Samen__V1__Request *req,
 }
 
 /*
+ * An event frame without its id: a message is the concatenation of its
+ * fields, so a watcher's frame is the encoding of its id followed by
+ * these bytes, the same for every watcher.
+ */
+struct watch_body {
+	uint8_t		*data;
+	size_t		 len;
+};
+
+static void
+watch_pack_body(struct watch_body *b, Samen__V1__Change *ch)
+{
+	Samen__V1__Frame f = SAMEN__V1__FRAME__INIT;
+	Samen__V1__Event ev = SAMEN__V1__EVENT__INIT;
+
+	ev.change = ch;
+	f.body_case = SAMEN__V1__FRAME__BODY_EVENT;
+	f.event = &ev;
+	b->len = samen__v1__frame__get_packed_size(&f);
+	b->data = xmalloc(b->len);
+	samen__v1__frame__pack(&f, b->data);
+}
+
+/* Appends one watcher's event frame: length, its id, the shared body. */
+static void
+watch_append_packed(struct evbuffer *out, uint64_t watch_id,
+    const struct watch_body *b)
+{
+	Samen__V1__Frame f = SAMEN__V1__FRAME__INIT;
+	uint8_t id[16];
+	size_t idlen;
+	uint32_t be;
+
+	f.id = watch_id;
+	idlen = samen__v1__frame__pack(&f, id);
+	if (idlen + b->len > UINT32_MAX)
+		fatalx("watch: an event does not pack");
+	be = htonl((uint32_t)(idlen + b->len));
+	if (evbuffer_add(out, &be, sizeof(be)) == -1 ||
+	    evbuffer_add(out, id, idlen) == -1 ||
+	    evbuffer_add(out, b->data, b->len) == -1)
+		fatalx("watch: cannot queue an event");
+}
+
+/*
  * After a commit: every change, in rev order, to every watcher.  A
  * watcher whose queue passes the limit is cut off there.
  */
@@ -120,17 +166,21 @@ watch_fanout(struct server *srv, Samen__V1__Change **changes, size_t n)
 {
 	struct conn *c, *next;
 	struct evbuffer *out;
+	struct watch_body *body;
 	size_t i;
 
 	if (n == 0)
 		return;
+	body = xcalloc(n, sizeof(*body));
 	for (c = TAILQ_FIRST(&srv->conns); c != NULL; c = next) {
 		next = TAILQ_NEXT(c, entry);
 		if (c->state != CONN_WATCHING)
 			continue;
 		out = conn_output(c);
 		for (i = 0; i < n; i++) {
-			watch_append(out, c->watch_id, changes[i]);
+			if (body[i].data == NULL)
+				watch_pack_body(&body[i], changes[i]);
+			watch_append_packed(out, c->watch_id, &body[i]);
 			if (evbuffer_get_length(out) >
 			    (size_t)srv->cfg->watch_buffer) {
 				watch_cut(c, i > 0 ? changes[i - 1]->rev :
@@ -139,4 +189,7 @@ watch_fanout(struct server *srv, Samen__V1__Change **changes, size_t n)
 			}
 		}
 	}
+	for (i = 0; i < n; i++)
+		free(body[i].data);
+	free(body);
 }

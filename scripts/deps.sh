@@ -14,7 +14,6 @@ for pair in \
 	openssl:libssl-dev \
 	inih:libinih-dev \
 	jansson:libjansson-dev \
-	libsystemd:libsystemd-dev \
 	libical:libical-dev \
 	cmocka:libcmocka-dev
 do

@@ -549,6 +549,142 @@ test_nul_string(void **state)
 	evbuffer_free(b);
 }
 
+/* Packs f the ordinary way into a new buffer of bytes (len in *len). */
+static uint8_t *
+packed(const Samen__V1__Frame *f, size_t *len)
+{
+	uint8_t *b;
+
+	*len = samen__v1__frame__get_packed_size(f);
+	b = malloc(*len ? *len : 1);
+	assert_non_null(b);
+	samen__v1__frame__pack(f, b);
+	return b;
+}
+
+/*
+ * A sync page spliced from stored entity bytes (frame_append_sync with
+ * frame_sync_change) reads as the same message as the page packed whole,
+ * tombstones, large revs and an empty page included.
+ */
+static void
+test_sync_splice(void **state)
+{
+	Samen__V1__Frame f = SAMEN__V1__FRAME__INIT, *got;
+	Samen__V1__Response r = SAMEN__V1__RESPONSE__INIT;
+	Samen__V1__Status st = SAMEN__V1__STATUS__INIT;
+	Samen__V1__SyncResponse sr = SAMEN__V1__SYNC_RESPONSE__INIT;
+	Samen__V1__Entity e[2] = { SAMEN__V1__ENTITY__INIT,
+	    SAMEN__V1__ENTITY__INIT };
+	Samen__V1__AgendaItem a = SAMEN__V1__AGENDA_ITEM__INIT;
+	Samen__V1__Decision d = SAMEN__V1__DECISION__INIT;
+	Samen__V1__Tombstone t = SAMEN__V1__TOMBSTONE__INIT;
+	Samen__V1__Change c[3] = { SAMEN__V1__CHANGE__INIT,
+	    SAMEN__V1__CHANGE__INIT, SAMEN__V1__CHANGE__INIT };
+	Samen__V1__Change *cv[3] = { &c[0], &c[1], &c[2] };
+	struct evbuffer *whole, *spliced, *changes;
+	uint8_t body[256], *x, *y;
+	size_t i, n, xl, yl;
+	uint32_t len;
+	int pass;
+
+	(void)state;
+	a.title = (char *)(uintptr_t)"Regionale woningbouwopgave";
+	a.description = (char *)(uintptr_t)"Één agenda, vijf raden";
+	e[0].id = (char *)(uintptr_t)"A17";
+	e[0].rev = 300;
+	e[0].body_case = SAMEN__V1__ENTITY__BODY_AGENDA_ITEM;
+	e[0].agenda_item = &a;
+	d.state = SAMEN__V1__DECISION__STATE__ADOPTED;
+	d.meeting_date = (char *)(uintptr_t)"2030-05-14";
+	e[1].id = (char *)(uintptr_t)"A17/leiden";
+	e[1].rev = 1ULL << 40;
+	e[1].body_case = SAMEN__V1__ENTITY__BODY_DECISION;
+	e[1].decision = &d;
+	t.kind = SAMEN__V1__KIND__MEETING;
+	t.id = (char *)(uintptr_t)"M3";
+	c[0].rev = 300;
+	c[0].body_case = SAMEN__V1__CHANGE__BODY_ENTITY;
+	c[0].entity = &e[0];
+	c[1].rev = 1ULL << 40;
+	c[1].body_case = SAMEN__V1__CHANGE__BODY_ENTITY;
+	c[1].entity = &e[1];
+	c[2].rev = (1ULL << 40) + 1;
+	c[2].body_case = SAMEN__V1__CHANGE__BODY_DELETED;
+	c[2].deleted = &t;
+	st.code = SAMEN__V1__STATUS__CODE__OK;
+	r.status = &st;
+	r.body_case = SAMEN__V1__RESPONSE__BODY_SYNC;
+	r.sync = &sr;
+	f.id = 41;
+	f.body_case = SAMEN__V1__FRAME__BODY_RESPONSE;
+	f.response = &r;
+	sr.rev = (1ULL << 40) + 7;
+	sr.more = 1;
+
+	for (pass = 0; pass < 2; pass++) {
+		n = pass == 0 ? 3 : 0;
+		/* The whole page, packed by protobuf-c. */
+		sr.changes = cv;
+		sr.n_changes = n;
+		whole = evbuffer_new();
+		assert_int_equal(frame_append(whole, &f, SIZE_MAX), 0);
+		/* The same page spliced. */
+		changes = evbuffer_new();
+		for (i = 0; i < n; i++) {
+			if (c[i].body_case == SAMEN__V1__CHANGE__BODY_DELETED) {
+				frame_sync_change(changes, c[i].rev, t.kind,
+				    t.id, NULL, 0);
+				continue;
+			}
+			assert_true(samen__v1__entity__get_packed_size(
+			    c[i].entity) <= sizeof(body));
+			len = (uint32_t)samen__v1__entity__pack(c[i].entity,
+			    body);
+			frame_sync_change(changes, c[i].rev, 0, c[i].entity->id,
+			    body, len);
+		}
+		sr.changes = NULL;
+		sr.n_changes = 0;
+		spliced = evbuffer_new();
+		assert_int_equal(frame_append_sync(spliced, &f, changes,
+		    SIZE_MAX), 0);
+		assert_int_equal(evbuffer_get_length(changes), 0);
+		/* Both read back as the same message. */
+		assert_int_equal(frame_cut(spliced, SIZE_MAX, &got, NULL),
+		    FRAME_OK);
+		assert_int_equal(got->response->sync->n_changes, n);
+		sr.changes = cv;
+		sr.n_changes = n;
+		x = packed(&f, &xl);
+		y = packed(got, &yl);
+		assert_int_equal(xl, yl);
+		assert_memory_equal(x, y, xl);
+		assert_int_equal(evbuffer_get_length(whole), 4 + xl);
+		free(x);
+		free(y);
+		frame_free(got);
+		evbuffer_free(whole);
+		evbuffer_free(spliced);
+		evbuffer_free(changes);
+	}
+	/* Not a sync answer, or no changes: frame_append itself. */
+	r.body_case = SAMEN__V1__RESPONSE__BODY__NOT_SET;
+	whole = evbuffer_new();
+	assert_int_equal(frame_append_sync(whole, &f, NULL, SIZE_MAX), 0);
+	assert_int_equal(frame_cut(whole, SIZE_MAX, &got, NULL), FRAME_OK);
+	assert_int_equal(got->id, 41);
+	frame_free(got);
+	/* Over the limit: nothing appended. */
+	r.body_case = SAMEN__V1__RESPONSE__BODY_SYNC;
+	changes = evbuffer_new();
+	frame_sync_change(changes, 5, 0, "A1", "\x0a\x02" "A1", 4);
+	assert_int_equal(frame_append_sync(whole, &f, changes, 10), -1);
+	assert_int_equal(evbuffer_get_length(whole), 0);
+	evbuffer_free(changes);
+	evbuffer_free(whole);
+}
+
 int
 main(void)
 {
@@ -565,6 +701,7 @@ main(void)
 		cmocka_unit_test(test_field_zero),
 		cmocka_unit_test(test_result_str),
 		cmocka_unit_test(test_nul_string),
+		cmocka_unit_test(test_sync_splice),
 	};
 
 	return cmocka_run_group_tests_name("frame", tests, NULL, NULL);
