@@ -29,7 +29,7 @@ endif
 CC ?= cc
 PKG_CONFIG ?= pkg-config
 PKGS := libevent libevent_openssl libprotobuf-c sqlite3 openssl inih \
-	jansson libical
+	jansson libical libzstd
 PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS))
 PKG_LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS))
 

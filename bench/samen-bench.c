@@ -423,6 +423,7 @@ bench_sync_pass(struct bench_conn *bc, uint64_t since, struct bench_sync *r,
 	memset(r, 0, sizeof(*r));
 	req.body_case = SAMEN__V1__REQUEST__BODY_SYNC;
 	req.sync = &s;
+	s.compress = 1;		/* as the samen client asks */
 	s.since_rev = since;
 	do {
 		if (r->pages == SYNC_MAX_PAGES ||

@@ -470,6 +470,7 @@ load_send_sync(struct load_conn *lc)
 	Samen__V1__SyncRequest s = SAMEN__V1__SYNC_REQUEST__INIT;
 
 	s.since_rev = lc->rev > 10 ? lc->rev - 10 : 0;
+	s.compress = 1;		/* as the samen client asks */
 	req.body_case = SAMEN__V1__REQUEST__BODY_SYNC;
 	req.sync = &s;
 	load_send(lc, &req, -1);

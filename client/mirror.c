@@ -460,6 +460,7 @@ mirror_sync(struct client *c, struct mirror *m, int full, uint64_t *applied,
 	req.body_case = SAMEN__V1__REQUEST__BODY_SYNC;
 	req.sync = &sr;
 	sr.pass_rev = 0;
+	sr.compress = 1;	/* large pages come zstd-compressed */
 	for (;;) {
 		sr.since_rev = since;
 		sr.limit = 0;

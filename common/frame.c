@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include <event2/buffer.h>
+#include <zstd.h>
 
 #include "frame.h"
 #include "log.h"
@@ -369,6 +370,97 @@ frame_release(void *data, void *p)
 }
 
 /*
+ * A compressed sync page (SyncResponse.zstd_changes) back into
+ * sr->changes, with the checks of a frame: at most max bytes once
+ * decompressed, read within the memory budget, no NUL in a string, no
+ * field 0.  FRAME_OK, or what is wrong.
+ */
+static enum frame_result
+frame_sync_expand(Samen__V1__SyncResponse *sr, size_t max)
+{
+	ProtobufCAllocator alloc;
+	struct frame_budget budget;
+	Samen__V1__SyncResponse *inner;
+	unsigned long long n;
+	size_t got;
+	uint8_t *buf;
+
+	n = ZSTD_getFrameContentSize(sr->zstd_changes.data,
+	    sr->zstd_changes.len);
+	if (n == ZSTD_CONTENTSIZE_UNKNOWN || n == ZSTD_CONTENTSIZE_ERROR ||
+	    sr->n_changes > 0)
+		return FRAME_INVALID;
+	if (n > max)
+		return FRAME_COSTLY;
+	buf = xmalloc(n ? (size_t)n : 1);
+	got = ZSTD_decompress(buf, (size_t)n, sr->zstd_changes.data,
+	    sr->zstd_changes.len);
+	if (ZSTD_isError(got) || got != n) {
+		free(buf);
+		return FRAME_INVALID;
+	}
+	if (!frame_strings_valid(buf, got,
+	    &samen__v1__sync_response__descriptor, 0)) {
+		free(buf);
+		return FRAME_NUL;
+	}
+	budget.left = FRAME_UNPACK_FACTOR * got + FRAME_UNPACK_MIN;
+	budget.exhausted = 0;
+	alloc.alloc = frame_alloc;
+	alloc.free = frame_release;
+	alloc.allocator_data = &budget;
+	inner = samen__v1__sync_response__unpack(&alloc, got, buf);
+	free(buf);
+	if (inner == NULL)
+		return budget.exhausted ? FRAME_COSTLY : FRAME_INVALID;
+	if (!frame_fields_valid(&inner->base)) {
+		samen__v1__sync_response__free_unpacked(inner, &alloc);
+		return FRAME_INVALID;
+	}
+	/* The changes move over; both sides allocate with malloc. */
+	sr->changes = inner->changes;
+	sr->n_changes = inner->n_changes;
+	inner->changes = NULL;
+	inner->n_changes = 0;
+	samen__v1__sync_response__free_unpacked(inner, &alloc);
+	free(sr->zstd_changes.data);
+	sr->zstd_changes.data = NULL;
+	sr->zstd_changes.len = 0;
+	return FRAME_OK;
+}
+
+/*
+ * Compresses a sync page's encoded changes (frame_sync_change) into
+ * sr->zstd_changes (malloc'd; the caller frees it), when the page is
+ * large enough to gain: 1, and changes is drained; else 0, untouched.
+ */
+int
+frame_sync_compress(struct evbuffer *changes, Samen__V1__SyncResponse *sr)
+{
+	static ZSTD_CCtx *cctx;
+	size_t len = evbuffer_get_length(changes), bound, n;
+	uint8_t *src, *dst;
+
+	if (len < FRAME_ZSTD_MIN)
+		return 0;
+	if (cctx == NULL && (cctx = ZSTD_createCCtx()) == NULL)
+		return 0;
+	if ((src = evbuffer_pullup(changes, -1)) == NULL)
+		fatalx("frame_sync_compress: evbuffer_pullup");
+	bound = ZSTD_compressBound(len);
+	dst = xmalloc(bound);
+	n = ZSTD_compressCCtx(cctx, dst, bound, src, len, FRAME_ZSTD_LEVEL);
+	if (ZSTD_isError(n) || n >= len) {
+		free(dst);
+		return 0;
+	}
+	sr->zstd_changes.data = dst;
+	sr->zstd_changes.len = n;
+	evbuffer_drain(changes, len);
+	return 1;
+}
+
+/*
  * Cuts one frame off the front of in.  On FRAME_OK *out is the unpacked
  * frame (free it with frame_free) and its bytes are drained.  On
  * FRAME_TOO_LARGE nothing is drained and *lenp is the announced length;
@@ -414,6 +506,17 @@ frame_cut(struct evbuffer *in, size_t max, Samen__V1__Frame **out,
 	} else if (*out != NULL && !frame_fields_valid(&(*out)->base)) {
 		frame_free(*out);
 		*out = NULL;
+	} else if (*out != NULL &&
+	    (*out)->body_case == SAMEN__V1__FRAME__BODY_RESPONSE &&
+	    (*out)->response->body_case == SAMEN__V1__RESPONSE__BODY_SYNC &&
+	    (*out)->response->sync->zstd_changes.len > 0 &&
+	    (rv = frame_sync_expand((*out)->response->sync, max)) !=
+	    FRAME_OK) {
+		/* A compressed page that does not read back: as a frame. */
+		frame_free(*out);
+		*out = NULL;
+		if (rv == FRAME_COSTLY)
+			budget.exhausted = 1;
 	}
 	evbuffer_drain(in, FRAME_HEADER_LEN + (size_t)len);
 	if (*out == NULL && budget.exhausted) {

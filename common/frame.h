@@ -18,6 +18,8 @@ struct evbuffer;
 #define FRAME_UNPACK_FACTOR	16	/* memory to read a frame, at most
 					   this times its size ... */
 #define FRAME_UNPACK_MIN	(64 * 1024)	/* ... plus this */
+#define FRAME_ZSTD_LEVEL	1	/* fast; a page shrinks ~10x */
+#define FRAME_ZSTD_MIN		1024	/* smaller pages go as they are */
 
 enum frame_result {
 	FRAME_OK,		/* *out holds one frame */
@@ -35,6 +37,7 @@ int	frame_append_sync(struct evbuffer *, const Samen__V1__Frame *,
 	    struct evbuffer *, size_t);
 void	frame_sync_change(struct evbuffer *, uint64_t, int, const char *,
 	    const void *, size_t);
+int	frame_sync_compress(struct evbuffer *, Samen__V1__SyncResponse *);
 void	frame_free(Samen__V1__Frame *);
 const char *frame_result_str(enum frame_result);
 

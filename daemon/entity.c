@@ -403,6 +403,9 @@ entity_sync(struct dispatch_ctx *ctx, const Samen__V1__Request *req,
 		return -1;
 	sr = dispatch_alloc(ctx, sizeof(*sr));
 	samen__v1__sync_response__init(sr);
+	if (req->sync->compress &&
+	    frame_sync_compress(ctx->sync_changes, sr) == 1)
+		dispatch_defer_free(ctx, free, sr->zstd_changes.data);
 	sr->rev = rev;
 	sr->more = more;
 	resp->body_case = SAMEN__V1__RESPONSE__BODY_SYNC;

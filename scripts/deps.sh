@@ -15,6 +15,7 @@ for pair in \
 	inih:libinih-dev \
 	jansson:libjansson-dev \
 	libical:libical-dev \
+	libzstd:libzstd-dev \
 	cmocka:libcmocka-dev
 do
 	mod=${pair%%:*}

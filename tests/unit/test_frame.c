@@ -6,6 +6,7 @@
 
 #include <cmocka.h>
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -685,6 +686,152 @@ test_sync_splice(void **state)
 	evbuffer_free(whole);
 }
 
+/* A sync answer frame around sr, appended to out the ordinary way. */
+static void
+sync_frame(struct evbuffer *out, Samen__V1__SyncResponse *sr)
+{
+	Samen__V1__Frame f = SAMEN__V1__FRAME__INIT;
+	Samen__V1__Response r = SAMEN__V1__RESPONSE__INIT;
+	Samen__V1__Status st = SAMEN__V1__STATUS__INIT;
+
+	r.status = &st;
+	r.body_case = SAMEN__V1__RESPONSE__BODY_SYNC;
+	r.sync = sr;
+	f.id = 9;
+	f.body_case = SAMEN__V1__FRAME__BODY_RESPONSE;
+	f.response = &r;
+	assert_int_equal(frame_append(out, &f, SIZE_MAX), 0);
+}
+
+/* n encoded decisions "A<i>/leiden" with a note, as a sync page holds. */
+static struct evbuffer *
+decision_page(size_t n, const char *note)
+{
+	Samen__V1__Entity e = SAMEN__V1__ENTITY__INIT;
+	Samen__V1__Decision d = SAMEN__V1__DECISION__INIT;
+	struct evbuffer *b = evbuffer_new();
+	uint8_t body[256];
+	char id[32];
+	size_t i, len;
+
+	d.note = (char *)(uintptr_t)note;
+	e.body_case = SAMEN__V1__ENTITY__BODY_DECISION;
+	e.decision = &d;
+	for (i = 0; i < n; i++) {
+		snprintf(id, sizeof(id), "A%zu/leiden", i + 1);
+		e.id = id;
+		e.rev = 100 + i;
+		len = samen__v1__entity__pack(&e, body);
+		frame_sync_change(b, 100 + i, 0, id, body, len);
+	}
+	return b;
+}
+
+/*
+ * Compressed sync pages: a large page is compressed and reads back as
+ * its changes; a small one is not compressed; a page that decompresses
+ * beyond the frame limit, garbage, a NUL inside, or changes both ways
+ * are refused like a bad frame.
+ */
+static void
+test_sync_zstd(void **state)
+{
+	Samen__V1__SyncResponse sr = SAMEN__V1__SYNC_RESPONSE__INIT;
+	Samen__V1__Change ch = SAMEN__V1__CHANGE__INIT;
+	Samen__V1__Change *chv[1] = { &ch };
+	Samen__V1__Frame *got;
+	struct evbuffer *page, *out;
+	uint8_t junk[64];
+	uint32_t len;
+	size_t i;
+
+	(void)state;
+	/* Large: compressed, smaller, and read back whole. */
+	page = decision_page(500, "besproken in de commissie");
+	assert_int_equal(frame_sync_compress(page, &sr), 1);
+	assert_int_equal(evbuffer_get_length(page), 0);
+	assert_true(sr.zstd_changes.len > 0 && sr.zstd_changes.len < 4000);
+	out = evbuffer_new();
+	sync_frame(out, &sr);
+	assert_int_equal(frame_cut(out, SIZE_MAX, &got, NULL), FRAME_OK);
+	assert_int_equal(got->response->sync->n_changes, 500);
+	assert_int_equal(got->response->sync->zstd_changes.len, 0);
+	for (i = 0; i < 500; i++) {
+		assert_int_equal(got->response->sync->changes[i]->rev, 100 + i);
+		assert_string_equal(got->response->sync->changes[i]->entity->
+		    decision->note, "besproken in de commissie");
+	}
+	frame_free(got);
+
+	/* Over the frame limit once decompressed: refused, not read. */
+	sync_frame(out, &sr);
+	assert_int_equal(frame_cut(out, 8000, &got, &len), FRAME_COSTLY);
+	assert_null(got);
+	assert_int_equal(evbuffer_get_length(out), 0);
+
+	/* Changes both ways at once. */
+	sr.changes = chv;
+	sr.n_changes = 1;
+	ch.rev = 1;
+	sync_frame(out, &sr);
+	assert_int_equal(frame_cut(out, SIZE_MAX, &got, NULL), FRAME_INVALID);
+	sr.changes = NULL;
+	sr.n_changes = 0;
+	free(sr.zstd_changes.data);
+	evbuffer_free(page);
+
+	/* Small: left as it is. */
+	page = decision_page(2, "");
+	memset(&sr, 0, sizeof(sr));
+	samen__v1__sync_response__init(&sr);
+	assert_int_equal(frame_sync_compress(page, &sr), 0);
+	assert_true(evbuffer_get_length(page) > 0);
+	assert_int_equal(sr.zstd_changes.len, 0);
+	evbuffer_free(page);
+
+	/* Not zstd at all. */
+	memset(junk, 0x5a, sizeof(junk));
+	sr.zstd_changes.data = junk;
+	sr.zstd_changes.len = sizeof(junk);
+	sync_frame(out, &sr);
+	assert_int_equal(frame_cut(out, SIZE_MAX, &got, NULL), FRAME_INVALID);
+
+	/* A NUL byte inside a string of the compressed page. */
+	{
+		Samen__V1__Entity e = SAMEN__V1__ENTITY__INIT;
+		Samen__V1__Decision d = SAMEN__V1__DECISION__INIT;
+		uint8_t body[256];
+		size_t blen, j;
+		char note[40];
+
+		page = evbuffer_new();
+		memcpy(note, "voorstel aangenomen met amendement", 35);
+		d.note = note;
+		e.id = (char *)(uintptr_t)"A1/leiden";
+		e.body_case = SAMEN__V1__ENTITY__BODY_DECISION;
+		e.decision = &d;
+		blen = samen__v1__entity__pack(&e, body);
+		for (j = 0; j + 4 < blen; j++) {
+			if (memcmp(body + j, "voor", 4) == 0) {
+				body[j + 2] = '\0';
+				break;
+			}
+		}
+		for (j = 0; j < 300; j++)
+			frame_sync_change(page, 10 + j, 0, "A1/leiden", body,
+			    blen);
+		memset(&sr, 0, sizeof(sr));
+		samen__v1__sync_response__init(&sr);
+		assert_int_equal(frame_sync_compress(page, &sr), 1);
+		sync_frame(out, &sr);
+		assert_int_equal(frame_cut(out, SIZE_MAX, &got, NULL),
+		    FRAME_NUL);
+		free(sr.zstd_changes.data);
+		evbuffer_free(page);
+	}
+	evbuffer_free(out);
+}
+
 int
 main(void)
 {
@@ -702,6 +849,7 @@ main(void)
 		cmocka_unit_test(test_result_str),
 		cmocka_unit_test(test_nul_string),
 		cmocka_unit_test(test_sync_splice),
+		cmocka_unit_test(test_sync_zstd),
 	};
 
 	return cmocka_run_group_tests_name("frame", tests, NULL, NULL);
