@@ -433,8 +433,12 @@ store_put(struct store *st, const Samen__V1__Entity *e, uint64_t *revp,
 	len = samen__v1__entity__get_packed_size(&copy);
 	buf = xmalloc(len ? len : 1);
 	samen__v1__entity__pack(&copy, buf);
-	stmt = store_prepare(st, "INSERT OR REPLACE INTO entity (kind, id, "
-	    "rev, body) VALUES (?, ?, ?, ?)", cause);
+	/* An upsert changes the row in place (REPLACE would delete it and
+	 * insert it again, with every index entry). */
+	stmt = store_prepare(st, "INSERT INTO entity (kind, id, rev, body) "
+	    "VALUES (?, ?, ?, ?) ON CONFLICT (kind, id) DO UPDATE SET "
+	    "rev = excluded.rev, body = excluded.body, deleted_at = NULL",
+	    cause);
 	if (stmt == NULL) {
 		free(buf);
 		return -1;
