@@ -36,8 +36,18 @@ PKG_LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS))
 WARN := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 	-Wformat=2 -Wwrite-strings -Wpointer-arith -Wcast-qual -Werror
 CFLAGS ?= $(OPT) -g
+# samend loads libical only when it first reads or writes iCalendar
+# (daemon/ical.c): by the name the linker would record.
+ICAL_SONAME := $(shell objdump -p "$$($(PKG_CONFIG) --variable=libdir \
+	libical 2>/dev/null)/libical.so" 2>/dev/null | \
+	awk '$$1 == "SONAME" { print $$2 }')
+ifeq ($(ICAL_SONAME),)
+ICAL_SONAME := libical.so.3
+endif
+ICAL_DEF := -DSAMEN_ICAL_SONAME='"$(ICAL_SONAME)"'
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(CFLAGS) $(WARN) $(SANFLAGS) $(TESTFLAGS) \
-	-Icommon -Idaemon -Iclient -isystem $(BUILD)/gen $(PKG_CFLAGS) -MMD -MP
+	$(ICAL_DEF) -Icommon -Idaemon -Iclient -isystem $(BUILD)/gen \
+	$(PKG_CFLAGS) -MMD -MP
 # --as-needed: each program records only the libraries it uses (samend,
 # for one, needs no JSON library).
 ALL_LDFLAGS = -Wl,--as-needed $(LDFLAGS) $(SANFLAGS)
@@ -338,7 +348,7 @@ FUZZ_FLAGS := -fsanitize=fuzzer $(FUZZ_SAN)
 # (protobuf-c's INIT macros under -Wcast-qual, vsnprintf in log.c): here
 # warnings are shown, not fatal.
 FUZZ_WARN := $(filter-out -Werror -Wcast-qual,$(WARN)) -Wno-format-nonliteral
-FUZZ_CFLAGS = -std=c11 -D_GNU_SOURCE $(FUZZ_FLAGS) $(FUZZ_WARN) \
+FUZZ_CFLAGS = -std=c11 -D_GNU_SOURCE $(FUZZ_FLAGS) $(FUZZ_WARN) $(ICAL_DEF) \
 	-Icommon -Idaemon -Iclient -isystem $(FUZZ_BUILD)/gen $(PKG_CFLAGS) \
 	-MMD -MP
 FUZZ_GEN_C := $(FUZZ_BUILD)/gen/samen.pb-c.c

@@ -402,6 +402,8 @@ load_ctx(const struct tls_files *f, int resume)
 		fatalx("SSL_CTX_new failed");
 	SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
 	SSL_CTX_set_options(ctx, SSL_OP_IGNORE_UNEXPECTED_EOF);
+	/* Its own certificate alone, as the samen client sends it. */
+	SSL_CTX_set_mode(ctx, SSL_MODE_NO_AUTO_CHAIN);
 	if (SSL_CTX_load_verify_locations(ctx, f->ca, NULL) != 1 ||
 	    SSL_CTX_use_certificate_chain_file(ctx, f->cert) != 1 ||
 	    SSL_CTX_use_PrivateKey_file(ctx, f->key, SSL_FILETYPE_PEM) != 1 ||

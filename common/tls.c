@@ -129,7 +129,12 @@ tls_ctx_common(SSL_CTX *ctx, const struct tls_files *f, int min_version,
 	 */
 	SSL_CTX_set_options(ctx, SSL_OP_IGNORE_UNEXPECTED_EOF |
 	    SSL_OP_NO_RENEGOTIATION);
-	SSL_CTX_set_mode(ctx, SSL_MODE_RELEASE_BUFFERS);
+	/*
+	 * Both sides hold the region's CA: each sends its own certificate
+	 * alone, not the chain OpenSSL would otherwise build up to the CA
+	 * (which the other side would decode and drop, every handshake).
+	 */
+	SSL_CTX_set_mode(ctx, SSL_MODE_RELEASE_BUFFERS | SSL_MODE_NO_AUTO_CHAIN);
 	if (SSL_CTX_load_verify_locations(ctx, f->ca, NULL) != 1)
 		return tls_fail(cause, "cannot read CA certificate", f->ca);
 	if (f->cert != NULL &&

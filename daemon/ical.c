@@ -53,6 +53,8 @@
  */
 #include <sys/types.h>
 
+#include <dlfcn.h>
+
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -66,6 +68,127 @@
 #include "ical.h"
 #include "log.h"
 #include "xmalloc.h"
+
+/*
+ * libical, with ICU and the C++ runtime it brings, is half of an idle
+ * samend's memory and a third of its start; only the iCalendar export
+ * and import need it.  So it is loaded when first needed, and its
+ * functions are called through lib.
+ */
+#define ICAL_SYMS(X) \
+	X(icalcompiter_deref) \
+	X(icalcompiter_next) \
+	X(icalcomponent_add_component) \
+	X(icalcomponent_add_property) \
+	X(icalcomponent_as_ical_string_r) \
+	X(icalcomponent_begin_component) \
+	X(icalcomponent_free) \
+	X(icalcomponent_get_first_property) \
+	X(icalcomponent_get_next_property) \
+	X(icalcomponent_get_status) \
+	X(icalcomponent_get_summary) \
+	X(icalcomponent_get_timezone) \
+	X(icalcomponent_get_uid) \
+	X(icalcomponent_isa) \
+	X(icalcomponent_kind_to_string) \
+	X(icalcomponent_new_clone) \
+	X(icalcomponent_new_vcalendar) \
+	X(icalcomponent_new_vevent) \
+	X(icalerror_set_errors_are_fatal) \
+	X(icalmemory_free_buffer) \
+	X(icalparameter_get_tzid) \
+	X(icalparameter_new_tzid) \
+	X(icalparser_parse_string) \
+	X(icalproperty_get_duration) \
+	X(icalproperty_get_first_parameter) \
+	X(icalproperty_get_rrule) \
+	X(icalproperty_get_tzid) \
+	X(icalproperty_get_value) \
+	X(icalproperty_get_xlicerror) \
+	X(icalproperty_isa) \
+	X(icalproperty_kind_to_string) \
+	X(icalproperty_new) \
+	X(icalproperty_new_calscale) \
+	X(icalproperty_new_categories) \
+	X(icalproperty_new_description) \
+	X(icalproperty_new_dtstamp) \
+	X(icalproperty_new_location) \
+	X(icalproperty_new_method) \
+	X(icalproperty_new_prodid) \
+	X(icalproperty_new_sequence) \
+	X(icalproperty_new_status) \
+	X(icalproperty_new_summary) \
+	X(icalproperty_new_tzid) \
+	X(icalproperty_new_uid) \
+	X(icalproperty_new_version) \
+	X(icalproperty_new_x) \
+	X(icalproperty_set_parameter) \
+	X(icalproperty_set_tzid) \
+	X(icalproperty_set_value) \
+	X(icalproperty_set_x_name) \
+	X(icalrecur_iterator_free) \
+	X(icalrecur_iterator_new) \
+	X(icalrecur_iterator_next) \
+	X(icalrecur_iterator_set_start) \
+	X(icalrecurrencetype_as_string_r) \
+	X(icalrecurrencetype_day_position) \
+	X(icalrecurrencetype_month_month) \
+	X(icaltime_adjust) \
+	X(icaltime_as_timet) \
+	X(icaltime_compare) \
+	X(icaltime_convert_to_zone) \
+	X(icaltime_from_timet_with_zone) \
+	X(icaltime_is_null_time) \
+	X(icaltime_is_utc) \
+	X(icaltime_is_valid_time) \
+	X(icaltime_null_time) \
+	X(icaltimezone_get_builtin_timezone) \
+	X(icaltimezone_get_component) \
+	X(icaltimezone_get_utc_timezone) \
+	X(icaltimezone_truncate_vtimezone) \
+	X(icalvalue_get_date) \
+	X(icalvalue_get_datetime) \
+	X(icalvalue_get_datetimeperiod) \
+	X(icalvalue_get_period) \
+	X(icalvalue_isa) \
+	X(icalvalue_new_datetime)
+
+#define ICAL_FIELD(f)	__typeof__(f) *f;
+static struct {
+	ICAL_SYMS(ICAL_FIELD)
+} lib;
+static int ical_loaded;
+
+/* Loads libical once; 0, or -1 with *cause. */
+static int
+ical_load(char **cause)
+{
+	void *h;
+	const char *missing = NULL;
+
+	if (ical_loaded)
+		return 0;
+	if ((h = dlopen(SAMEN_ICAL_SONAME, RTLD_NOW | RTLD_LOCAL)) == NULL) {
+		xasprintf(cause, "iCalendar support is not available: %s "
+		    "(the Debian package libical3 provides it)", dlerror());
+		return -1;
+	}
+#define ICAL_LOAD(f)							\
+	if (missing == NULL &&						\
+	    (*(void **)&lib.f = dlsym(h, #f)) == NULL)			\
+		missing = #f;
+	ICAL_SYMS(ICAL_LOAD)
+#undef ICAL_LOAD
+	if (missing != NULL) {
+		xasprintf(cause, "iCalendar support is not available: %s "
+		    "has no %s", SAMEN_ICAL_SONAME, missing);
+		dlclose(h);
+		return -1;
+	}
+	lib.icalerror_set_errors_are_fatal(0);
+	ical_loaded = 1;
+	return 0;
+}
 
 #define ICAL_LIBICAL_PREFIX	"/freeassociation.sourceforge.net/"
 #define ICAL_TZID_MAX		64
@@ -150,7 +273,7 @@ ical_builtin_zone(const char *tzid, char **cause)
 	icaltimezone *zone = NULL;
 
 	if (tzid != NULL && ical_tzid_safe(tzid))
-		zone = icaltimezone_get_builtin_timezone(tzid);
+		zone = lib.icaltimezone_get_builtin_timezone(tzid);
 	if (zone == NULL)
 		xasprintf(cause, "unknown time zone \"%.64s\"",
 		    tzid == NULL ? "" : tzid);
@@ -161,8 +284,8 @@ ical_builtin_zone(const char *tzid, char **cause)
 static struct icaltimetype
 ical_utc(int64_t t)
 {
-	return icaltime_from_timet_with_zone((time_t)t, 0,
-	    icaltimezone_get_utc_timezone());
+	return lib.icaltime_from_timet_with_zone((time_t)t, 0,
+	    lib.icaltimezone_get_utc_timezone());
 }
 
 /* UTC seconds of a date-time in a zone (or UTC). */
@@ -170,8 +293,8 @@ static int64_t
 ical_secs(struct icaltimetype t)
 {
 	t.is_date = 0;
-	return icaltime_as_timet(icaltime_convert_to_zone(t,
-	    icaltimezone_get_utc_timezone()));
+	return lib.icaltime_as_timet(lib.icaltime_convert_to_zone(t,
+	    lib.icaltimezone_get_utc_timezone()));
 }
 
 /* Day number of a time's own calendar fields. */
@@ -196,9 +319,9 @@ ical_wall(int64_t t, icaltimezone *zone)
 {
 	struct icaltimetype l;
 
-	l = icaltime_convert_to_zone(ical_utc(t), zone);
+	l = lib.icaltime_convert_to_zone(ical_utc(t), zone);
 	l.zone = NULL;
-	return icaltime_as_timet(l);
+	return lib.icaltime_as_timet(l);
 }
 
 /* ---- export ------------------------------------------------------------ */
@@ -215,7 +338,7 @@ ical_export_ambiguous(int64_t t, icaltimezone *zone)
 	int64_t wall, off, other, near[2];
 	int i;
 
-	l = icaltime_convert_to_zone(ical_utc(t), zone);
+	l = lib.icaltime_convert_to_zone(ical_utc(t), zone);
 	l.is_daylight = 0;
 	if (ical_secs(l) != t)
 		return 1;
@@ -240,15 +363,15 @@ ical_export_time(icalproperty_kind kind, int64_t t, icaltimezone *zone,
 	struct icaltimetype u, l;
 
 	u = ical_utc(t);
-	p = icalproperty_new(kind);
-	if (zone == icaltimezone_get_utc_timezone() ||
+	p = lib.icalproperty_new(kind);
+	if (zone == lib.icaltimezone_get_utc_timezone() ||
 	    ical_export_ambiguous(t, zone)) {
-		icalproperty_set_value(p, icalvalue_new_datetime(u));
+		lib.icalproperty_set_value(p, lib.icalvalue_new_datetime(u));
 		return p;
 	}
-	l = icaltime_convert_to_zone(u, zone);
-	icalproperty_set_value(p, icalvalue_new_datetime(l));
-	icalproperty_set_parameter(p, icalparameter_new_tzid(tzid));
+	l = lib.icaltime_convert_to_zone(u, zone);
+	lib.icalproperty_set_value(p, lib.icalvalue_new_datetime(l));
+	lib.icalproperty_set_parameter(p, lib.icalparameter_new_tzid(tzid));
 	return p;
 }
 
@@ -260,19 +383,20 @@ ical_export_vtimezone(icaltimezone *zone, const char *tzid, int64_t first,
 	icalcomponent *vtz, *builtin;
 	icalproperty *p;
 
-	if ((builtin = icaltimezone_get_component(zone)) == NULL) {
+	if ((builtin = lib.icaltimezone_get_component(zone)) == NULL) {
 		xasprintf(cause, "no VTIMEZONE for time zone \"%s\"", tzid);
 		return NULL;
 	}
-	vtz = icalcomponent_new_clone(builtin);
-	if ((p = icalcomponent_get_first_property(vtz,
+	vtz = lib.icalcomponent_new_clone(builtin);
+	if ((p = lib.icalcomponent_get_first_property(vtz,
 	    ICAL_TZID_PROPERTY)) != NULL)
-		icalproperty_set_tzid(p, tzid);
+		lib.icalproperty_set_tzid(p, tzid);
 	else
-		icalcomponent_add_property(vtz, icalproperty_new_tzid(tzid));
+		lib.icalcomponent_add_property(vtz,
+		    lib.icalproperty_new_tzid(tzid));
 	/* Microsoft-compatible: keep the rules' own DTSTARTs. */
-	icaltimezone_truncate_vtimezone(vtz, ical_utc(first),
-	    icaltime_null_time(), 1);
+	lib.icaltimezone_truncate_vtimezone(vtz, ical_utc(first),
+	    lib.icaltime_null_time(), 1);
 	return vtz;
 }
 
@@ -380,35 +504,35 @@ ical_export_vevent(const Samen__V1__Entity *e, icaltimezone *zone,
 	icalcomponent *ev;
 	char *s;
 
-	ev = icalcomponent_new_vevent();
+	ev = lib.icalcomponent_new_vevent();
 	xasprintf(&s, "%s@%s", e->id, ICAL_UID_DOMAIN);
-	icalcomponent_add_property(ev, icalproperty_new_uid(s));
+	lib.icalcomponent_add_property(ev, lib.icalproperty_new_uid(s));
 	free(s);
-	icalcomponent_add_property(ev, icalproperty_new_dtstamp(stamp));
-	icalcomponent_add_property(ev, ical_export_time(ICAL_DTSTART_PROPERTY,
-	    m->start, zone, tzid));
-	icalcomponent_add_property(ev, ical_export_time(ICAL_DTEND_PROPERTY,
+	lib.icalcomponent_add_property(ev, lib.icalproperty_new_dtstamp(stamp));
+	lib.icalcomponent_add_property(ev,
+	    ical_export_time(ICAL_DTSTART_PROPERTY, m->start, zone, tzid));
+	lib.icalcomponent_add_property(ev, ical_export_time(ICAL_DTEND_PROPERTY,
 	    m->end, zone, tzid));
-	icalcomponent_add_property(ev,
-	    icalproperty_new_sequence((int)m->sequence));
-	icalcomponent_add_property(ev,
-	    icalproperty_new_status(ical_export_status(m->status)));
-	icalcomponent_add_property(ev, icalproperty_new_summary(
+	lib.icalcomponent_add_property(ev,
+	    lib.icalproperty_new_sequence((int)m->sequence));
+	lib.icalcomponent_add_property(ev,
+	    lib.icalproperty_new_status(ical_export_status(m->status)));
+	lib.icalcomponent_add_property(ev, lib.icalproperty_new_summary(
 	    m->title == NULL ? "" : m->title));
 	if (m->location != NULL && *m->location != '\0')
-		icalcomponent_add_property(ev,
-		    icalproperty_new_location(m->location));
+		lib.icalcomponent_add_property(ev,
+		    lib.icalproperty_new_location(m->location));
 	if ((s = ical_export_description(m)) != NULL) {
-		icalcomponent_add_property(ev,
-		    icalproperty_new_description(s));
+		lib.icalcomponent_add_property(ev,
+		    lib.icalproperty_new_description(s));
 		free(s);
 	}
 	kind = protobuf_c_enum_descriptor_get_value(
 	    &samen__v1__meeting__meeting_kind__descriptor, (int)m->kind);
 	if (kind != NULL &&
 	    m->kind != SAMEN__V1__MEETING__MEETING_KIND__KIND_UNSPECIFIED)
-		icalcomponent_add_property(ev,
-		    icalproperty_new_categories(kind->name));
+		lib.icalcomponent_add_property(ev,
+		    lib.icalproperty_new_categories(kind->name));
 	return ev;
 }
 
@@ -418,9 +542,9 @@ ical_export_x(icalcomponent *c, const char *name, const char *value)
 {
 	icalproperty *p;
 
-	p = icalproperty_new_x(value);
-	icalproperty_set_x_name(p, name);
-	icalcomponent_add_property(c, p);
+	p = lib.icalproperty_new_x(value);
+	lib.icalproperty_set_x_name(p, name);
+	lib.icalcomponent_add_property(c, p);
 }
 
 /* The meetings as one VCALENDAR text (free()); NULL with *cause. */
@@ -435,7 +559,8 @@ ical_export(Samen__V1__Entity *const *meetings, size_t n, const char *tzid,
 	char *text, *out;
 	size_t i;
 
-	if ((zone = ical_builtin_zone(tzid, cause)) == NULL)
+	if (ical_load(cause) == -1 ||
+	    (zone = ical_builtin_zone(tzid, cause)) == NULL)
 		return NULL;
 	for (i = 0; i < n; i++) {
 		if (!ical_export_check(meetings[i], i, cause))
@@ -444,36 +569,39 @@ ical_export(Samen__V1__Entity *const *meetings, size_t n, const char *tzid,
 			first = meetings[i]->meeting->start;
 	}
 
-	cal = icalcomponent_new_vcalendar();
-	icalcomponent_add_property(cal, icalproperty_new_prodid(ICAL_PRODID));
-	icalcomponent_add_property(cal, icalproperty_new_version("2.0"));
-	icalcomponent_add_property(cal, icalproperty_new_calscale("GREGORIAN"));
-	icalcomponent_add_property(cal,
-	    icalproperty_new_method(ICAL_METHOD_PUBLISH));
+	cal = lib.icalcomponent_new_vcalendar();
+	lib.icalcomponent_add_property(cal,
+	    lib.icalproperty_new_prodid(ICAL_PRODID));
+	lib.icalcomponent_add_property(cal,
+	    lib.icalproperty_new_version("2.0"));
+	lib.icalcomponent_add_property(cal,
+	    lib.icalproperty_new_calscale("GREGORIAN"));
+	lib.icalcomponent_add_property(cal,
+	    lib.icalproperty_new_method(ICAL_METHOD_PUBLISH));
 	if (calname != NULL && *calname != '\0')
 		ical_export_x(cal, "X-WR-CALNAME", calname);
 	ical_export_x(cal, "X-WR-TIMEZONE", tzid);
-	if (zone != icaltimezone_get_utc_timezone()) {
+	if (zone != lib.icaltimezone_get_utc_timezone()) {
 		if ((vtz = ical_export_vtimezone(zone, tzid, first,
 		    cause)) == NULL) {
-			icalcomponent_free(cal);
+			lib.icalcomponent_free(cal);
 			return NULL;
 		}
-		icalcomponent_add_component(cal, vtz);
+		lib.icalcomponent_add_component(cal, vtz);
 	}
 	stamp = ical_utc(now);
 	for (i = 0; i < n; i++)
-		icalcomponent_add_component(cal,
+		lib.icalcomponent_add_component(cal,
 		    ical_export_vevent(meetings[i], zone, tzid, stamp));
 
-	text = icalcomponent_as_ical_string_r(cal);
-	icalcomponent_free(cal);
+	text = lib.icalcomponent_as_ical_string_r(cal);
+	lib.icalcomponent_free(cal);
 	if (text == NULL) {
 		xasprintf(cause, "libical could not write the calendar");
 		return NULL;
 	}
 	out = xstrdup(text);
-	icalmemory_free_buffer(text);
+	lib.icalmemory_free_buffer(text);
 	return out;
 }
 
@@ -485,9 +613,9 @@ ical_event_name(icalcomponent *ev)
 {
 	const char *s;
 
-	s = icalcomponent_get_summary(ev);
+	s = lib.icalcomponent_get_summary(ev);
 	if (s == NULL || *s == '\0')
-		s = icalcomponent_get_uid(ev);
+		s = lib.icalcomponent_get_uid(ev);
 	return s == NULL || *s == '\0' ? "(untitled)" : s;
 }
 
@@ -525,13 +653,13 @@ ical_import_zone(struct ical_import *ii, const char *tzid)
 
 	if (tzid == NULL || *tzid == '\0')
 		return NULL;
-	if ((zone = icalcomponent_get_timezone(ii->cal, tzid)) != NULL)
+	if ((zone = lib.icalcomponent_get_timezone(ii->cal, tzid)) != NULL)
 		return zone;
 	if (strncmp(tzid, ICAL_LIBICAL_PREFIX, plen) == 0)
 		tzid += plen;
 	if (!ical_tzid_safe(tzid))
 		return NULL;
-	return icaltimezone_get_builtin_timezone(tzid);
+	return lib.icaltimezone_get_builtin_timezone(tzid);
 }
 
 /*
@@ -546,49 +674,50 @@ ical_import_time(struct ical_import *ii, icalcomponent *ev, icalproperty *p,
 	icalvalue *v;
 	icalparameter *tp;
 	icaltimezone *zone;
-	struct icaltimetype t = icaltime_null_time();
+	struct icaltimetype t = lib.icaltime_null_time();
 	struct icaldatetimeperiodtype dtp;
 	const char *tzid;
 
-	if ((v = icalproperty_get_value(p)) != NULL) {
-		switch (icalvalue_isa(v)) {
+	if ((v = lib.icalproperty_get_value(p)) != NULL) {
+		switch (lib.icalvalue_isa(v)) {
 		case ICAL_DATE_VALUE:
-			t = icalvalue_get_date(v);
+			t = lib.icalvalue_get_date(v);
 			break;
 		case ICAL_DATETIME_VALUE:
-			t = icalvalue_get_datetime(v);
+			t = lib.icalvalue_get_datetime(v);
 			break;
 		case ICAL_DATETIMEPERIOD_VALUE:
-			dtp = icalvalue_get_datetimeperiod(v);
-			t = icaltime_is_null_time(dtp.time) ?
+			dtp = lib.icalvalue_get_datetimeperiod(v);
+			t = lib.icaltime_is_null_time(dtp.time) ?
 			    dtp.period.start : dtp.time;
 			break;
 		case ICAL_PERIOD_VALUE:
-			t = icalvalue_get_period(v).start;
+			t = lib.icalvalue_get_period(v).start;
 			break;
 		default:
 			break;
 		}
 	}
-	if (icaltime_is_null_time(t) || !icaltime_is_valid_time(t))
+	if (lib.icaltime_is_null_time(t) || !lib.icaltime_is_valid_time(t))
 		return ical_fail(ii, ev, "%s is not a date or a date-time "
 		    "libical can use",
-		    icalproperty_kind_to_string(icalproperty_isa(p)));
+		    lib.icalproperty_kind_to_string(lib.icalproperty_isa(p)));
 	if (t.is_date) {
 		t.zone = NULL;
 		t.hour = t.minute = t.second = 0;
-	} else if (!icaltime_is_utc(t)) {
-		tp = icalproperty_get_first_parameter(p, ICAL_TZID_PARAMETER);
+	} else if (!lib.icaltime_is_utc(t)) {
+		tp = lib.icalproperty_get_first_parameter(p,
+		    ICAL_TZID_PARAMETER);
 		if (tp == NULL)
 			t.zone = ii->region;
 		else {
-			tzid = icalparameter_get_tzid(tp);
+			tzid = lib.icalparameter_get_tzid(tp);
 			if ((zone = ical_import_zone(ii, tzid)) == NULL)
 				return ical_fail(ii, ev, "%s has an unknown "
 				    "time zone TZID=%.64s (no VTIMEZONE for "
 				    "it in the file)",
-				    icalproperty_kind_to_string(
-				    icalproperty_isa(p)),
+				    lib.icalproperty_kind_to_string(
+				    lib.icalproperty_isa(p)),
 				    tzid == NULL ? "" : tzid);
 			t.zone = zone;
 		}
@@ -619,7 +748,8 @@ ical_key(struct ical_import *ii, struct icaltimetype t)
 		k.secs = 0;
 	else if (ical_beyond(ii, t)) {
 		t.zone = NULL;
-		k.secs = icaltime_as_timet(t);	/* unconverted, far enough */
+		/* unconverted, far enough */
+		k.secs = lib.icaltime_as_timet(t);
 	} else
 		k.secs = ical_secs(t);
 	return k;
@@ -640,7 +770,7 @@ ical_local(struct ical_import *ii, int64_t t, int64_t *day, int *minute)
 {
 	struct icaltimetype l;
 
-	l = icaltime_convert_to_zone(ical_utc(t), ii->region);
+	l = lib.icaltime_convert_to_zone(ical_utc(t), ii->region);
 	*day = ical_day(l);
 	*minute = l.hour * 60 + l.minute;
 }
@@ -755,7 +885,7 @@ ical_occurrence(struct ical_import *ii, struct icaltimetype occ,
 	far = (ii->to + 3) * ICAL_DAY;	/* past the range in any zone */
 	if (sp->days > 0) {
 		t = occ;
-		icaltime_adjust(&t, (int)sp->days, 0, 0, 0);
+		lib.icaltime_adjust(&t, (int)sp->days, 0, 0, 0);
 		e = ical_beyond(ii, t) ? far : ical_secs(t) + sp->secs;
 	} else
 		e = s + sp->secs;
@@ -793,7 +923,7 @@ ical_span(struct ical_import *ii, icalcomponent *ev, struct icaltimetype start,
 
 	sp->days = 0;
 	sp->secs = 0;
-	if ((p = icalcomponent_get_first_property(ev,
+	if ((p = lib.icalcomponent_get_first_property(ev,
 	    ICAL_DTEND_PROPERTY)) != NULL) {
 		if (ical_import_time(ii, ev, p, &end) == -1)
 			return -1;
@@ -809,9 +939,9 @@ ical_span(struct ical_import *ii, icalcomponent *ev, struct icaltimetype start,
 			}
 			sp->secs = ical_secs(end) - ical_secs(start);
 		}
-	} else if ((p = icalcomponent_get_first_property(ev,
+	} else if ((p = lib.icalcomponent_get_first_property(ev,
 	    ICAL_DURATION_PROPERTY)) != NULL) {
-		d = icalproperty_get_duration(p);
+		d = lib.icalproperty_get_duration(p);
 		if (!d.is_neg) {
 			sp->days = (int64_t)d.weeks * 7 + d.days;
 			sp->secs = (int64_t)d.hours * 3600 +
@@ -959,25 +1089,25 @@ ical_rrule(struct ical_import *ii, icalcomponent *ev, icalproperty *p,
 	char *rule;
 	int n;
 
-	rr = icalproperty_get_rrule(p);
+	rr = lib.icalproperty_get_rrule(p);
 	/* An UNTIL past the range changes nothing in it; never convert it. */
-	if (!icaltime_is_null_time(rr.until) && ical_beyond(ii, rr.until))
-		rr.until = icaltime_null_time();
+	if (!lib.icaltime_is_null_time(rr.until) && ical_beyond(ii, rr.until))
+		rr.until = lib.icaltime_null_time();
 	if (!ical_event_rule_ok(&rr)) {
-		rule = icalrecurrencetype_as_string_r(&rr);
+		rule = lib.icalrecurrencetype_as_string_r(&rr);
 		n = ical_fail(ii, ev, "its RRULE (%.200s) is not supported: "
 		    "more than one time of day, or BY parts on a rule that "
 		    "repeats more often than daily", rule == NULL ? "" : rule);
-		icalmemory_free_buffer(rule);
+		lib.icalmemory_free_buffer(rule);
 		return n;
 	}
 	if (ical_budget(ii) == -1)
 		return -1;
-	if ((it = icalrecur_iterator_new(rr, start)) == NULL) {
-		rule = icalrecurrencetype_as_string_r(&rr);
+	if ((it = lib.icalrecur_iterator_new(rr, start)) == NULL) {
+		rule = lib.icalrecurrencetype_as_string_r(&rr);
 		n = ical_fail(ii, ev, "its RRULE cannot be expanded (%.200s)",
 		    rule == NULL ? "" : rule);
-		icalmemory_free_buffer(rule);
+		lib.icalmemory_free_buffer(rule);
 		return n;
 	}
 	/* Skip the years before the range (not with COUNT, not sub-daily). */
@@ -987,19 +1117,19 @@ ical_rrule(struct ical_import *ii, icalcomponent *ev, icalproperty *p,
 	case ICAL_MONTHLY_RECURRENCE:
 	case ICAL_YEARLY_RECURRENCE:
 		w = ical_window_start(ii, start, sp);
-		if (rr.count == 0 && icaltime_compare(w, start) > 0)
-			(void)icalrecur_iterator_set_start(it, w);
+		if (rr.count == 0 && lib.icaltime_compare(w, start) > 0)
+			(void)lib.icalrecur_iterator_set_start(it, w);
 		break;
 	default:
 		break;
 	}
 	for (;;) {
 		if (ical_step(ii, ev, steps) == -1) {
-			icalrecur_iterator_free(it);
+			lib.icalrecur_iterator_free(it);
 			return -1;
 		}
-		occ = icalrecur_iterator_next(it);
-		if (icaltime_is_null_time(occ))
+		occ = lib.icalrecur_iterator_next(it);
+		if (lib.icaltime_is_null_time(occ))
 			break;
 		occ.zone = start.zone;
 		occ.is_date = start.is_date;
@@ -1008,12 +1138,12 @@ ical_rrule(struct ical_import *ii, icalcomponent *ev, icalproperty *p,
 		if (ical_excluded(ii, occ, ex, nex))
 			continue;
 		if ((n = ical_occurrence(ii, occ, sp, reason)) == -1) {
-			icalrecur_iterator_free(it);
+			lib.icalrecur_iterator_free(it);
 			return -1;
 		}
 		*added += n;
 	}
-	icalrecur_iterator_free(it);
+	lib.icalrecur_iterator_free(it);
 	return 0;
 }
 
@@ -1032,7 +1162,7 @@ ical_exclusions(struct ical_import *ii, icalcomponent *ev,
 	size_t i, cap = 0;
 
 	*n = 0;
-	uid = icalcomponent_get_uid(ev);
+	uid = lib.icalcomponent_get_uid(ev);
 	for (i = 0; uid != NULL && i < ii->novr; i++) {
 		if (strcmp(ii->ovr[i].uid, uid) != 0)
 			continue;
@@ -1042,9 +1172,9 @@ ical_exclusions(struct ical_import *ii, icalcomponent *ev,
 		}
 		ex[(*n)++] = ii->ovr[i].key;
 	}
-	for (p = icalcomponent_get_first_property(ev, ICAL_EXDATE_PROPERTY);
+	for (p = lib.icalcomponent_get_first_property(ev, ICAL_EXDATE_PROPERTY);
 	    p != NULL;
-	    p = icalcomponent_get_next_property(ev, ICAL_EXDATE_PROPERTY)) {
+	    p = lib.icalcomponent_get_next_property(ev, ICAL_EXDATE_PROPERTY)) {
 		if (ical_import_time(ii, ev, p, &t) == -1) {
 			free(ex);
 			return -1;
@@ -1066,8 +1196,8 @@ ical_props(icalcomponent *ev, icalproperty_kind k, size_t *n)
 	icalproperty *p, **v = NULL;
 
 	*n = 0;
-	for (p = icalcomponent_get_first_property(ev, k); p != NULL;
-	    p = icalcomponent_get_next_property(ev, k)) {
+	for (p = lib.icalcomponent_get_first_property(ev, k); p != NULL;
+	    p = lib.icalcomponent_get_next_property(ev, k)) {
 		v = xreallocarray(v, *n + 1, sizeof *v);
 		v[(*n)++] = p;
 	}
@@ -1224,11 +1354,11 @@ ical_event(struct ical_import *ii, icalcomponent *ev)
 	char *reason;
 	int n;
 
-	if (icalcomponent_get_status(ev) == ICAL_STATUS_CANCELLED) {
+	if (lib.icalcomponent_get_status(ev) == ICAL_STATUS_CANCELLED) {
 		ii->skipped++;
 		return 0;
 	}
-	if ((p = icalcomponent_get_first_property(ev,
+	if ((p = lib.icalcomponent_get_first_property(ev,
 	    ICAL_DTSTART_PROPERTY)) == NULL)
 		return ical_fail(ii, ev, "no DTSTART");
 	if (ical_import_time(ii, ev, p, &start) == -1)
@@ -1239,9 +1369,9 @@ ical_event(struct ical_import *ii, icalcomponent *ev)
 	}
 	if (ical_span(ii, ev, start, &sp) == -1)
 		return -1;
-	reason = ical_reason(icalcomponent_get_summary(ev));
+	reason = ical_reason(lib.icalcomponent_get_summary(ev));
 	/* An overriding instance stands alone; its master skips its date. */
-	if (icalcomponent_get_first_property(ev,
+	if (lib.icalcomponent_get_first_property(ev,
 	    ICAL_RECURRENCEID_PROPERTY) != NULL)
 		n = ical_occurrence(ii, start, &sp, reason);
 	else
@@ -1268,11 +1398,12 @@ ical_overrides(struct ical_import *ii)
 	free(ii->ovr);
 	ii->ovr = NULL;
 	ii->novr = 0;
-	it = icalcomponent_begin_component(ii->cal, ICAL_VEVENT_COMPONENT);
-	for (; (ev = icalcompiter_deref(&it)) != NULL; icalcompiter_next(&it)) {
-		if ((p = icalcomponent_get_first_property(ev,
+	it = lib.icalcomponent_begin_component(ii->cal, ICAL_VEVENT_COMPONENT);
+	for (; (ev = lib.icalcompiter_deref(&it)) != NULL;
+	    lib.icalcompiter_next(&it)) {
+		if ((p = lib.icalcomponent_get_first_property(ev,
 		    ICAL_RECURRENCEID_PROPERTY)) == NULL ||
-		    (uid = icalcomponent_get_uid(ev)) == NULL)
+		    (uid = lib.icalcomponent_get_uid(ev)) == NULL)
 			continue;
 		if (ical_import_time(ii, ev, p, &t) == -1)
 			return -1;
@@ -1297,8 +1428,9 @@ ical_calendar(struct ical_import *ii, icalcomponent *cal)
 	ii->cal = cal;
 	if (ical_overrides(ii) == -1)
 		return -1;
-	it = icalcomponent_begin_component(cal, ICAL_VEVENT_COMPONENT);
-	for (; (ev = icalcompiter_deref(&it)) != NULL; icalcompiter_next(&it)) {
+	it = lib.icalcomponent_begin_component(cal, ICAL_VEVENT_COMPONENT);
+	for (; (ev = lib.icalcompiter_deref(&it)) != NULL;
+	    lib.icalcompiter_next(&it)) {
 		if (ical_event(ii, ev) == -1)
 			return -1;
 	}
@@ -1321,18 +1453,19 @@ ical_first_error(icalcomponent *c, int depth, icalcomponent **where,
 		*deep = 1;
 		return NULL;
 	}
-	for (p = icalcomponent_get_first_property(c, ICAL_XLICERROR_PROPERTY);
-	    p != NULL;
-	    p = icalcomponent_get_next_property(c, ICAL_XLICERROR_PROPERTY)) {
+	for (p = lib.icalcomponent_get_first_property(c,
+	    ICAL_XLICERROR_PROPERTY); p != NULL;
+	    p = lib.icalcomponent_get_next_property(c,
+	    ICAL_XLICERROR_PROPERTY)) {
 		if (first == NULL) {
 			first = p;
 			*where = c;
 		}
 		(*n)++;
 	}
-	it = icalcomponent_begin_component(c, ICAL_ANY_COMPONENT);
-	for (; (sub = icalcompiter_deref(&it)) != NULL;
-	    icalcompiter_next(&it)) {
+	it = lib.icalcomponent_begin_component(c, ICAL_ANY_COMPONENT);
+	for (; (sub = lib.icalcompiter_deref(&it)) != NULL;
+	    lib.icalcompiter_next(&it)) {
 		q = ical_first_error(sub, depth + 1, &w, n, deep);
 		if (q != NULL && first == NULL) {
 			first = q;
@@ -1361,12 +1494,12 @@ ical_check(icalcomponent *root, char **cause)
 	}
 	if (p == NULL)
 		return 0;
-	if ((msg = icalproperty_get_xlicerror(p)) == NULL)
+	if ((msg = lib.icalproperty_get_xlicerror(p)) == NULL)
 		msg = "unreadable line";
 	if (n > 1)
 		xasprintf(&more, " (and %zu more errors)", n - 1);
-	kind = icalcomponent_kind_to_string(icalcomponent_isa(where));
-	if (icalcomponent_isa(where) == ICAL_VEVENT_COMPONENT)
+	kind = lib.icalcomponent_kind_to_string(lib.icalcomponent_isa(where));
+	if (lib.icalcomponent_isa(where) == ICAL_VEVENT_COMPONENT)
 		xasprintf(cause, "malformed iCalendar in VEVENT \"%.80s\": "
 		    "%.300s%s", ical_event_name(where), msg,
 		    more == NULL ? "" : more);
@@ -1404,13 +1537,13 @@ ical_zone_rule_ok(const struct icalrecurrencetype *rr)
 	    ical_by_count(rr->by_set_pos, ICAL_BY_SETPOS_SIZE) != 0)
 		return 0;
 	if (nmonth == 1) {
-		month = icalrecurrencetype_month_month(rr->by_month[0]);
+		month = lib.icalrecurrencetype_month_month(rr->by_month[0]);
 		if (month < 1 || month > 12)
 			return 0;
 		maxpos = 5;
 	}
 	if (nday == 1) {
-		pos = icalrecurrencetype_day_position(rr->by_day[0]);
+		pos = lib.icalrecurrencetype_day_position(rr->by_day[0]);
 		if (pos < -maxpos || pos > maxpos)
 			return 0;
 	}
@@ -1441,16 +1574,18 @@ ical_check_zone(icalcomponent *vtz, size_t *nrules, char **cause)
 	const char *tzid = "";
 	char *rule;
 
-	if ((tzp = icalcomponent_get_first_property(vtz,
-	    ICAL_TZID_PROPERTY)) != NULL && icalproperty_get_tzid(tzp) != NULL)
-		tzid = icalproperty_get_tzid(tzp);
-	it = icalcomponent_begin_component(vtz, ICAL_ANY_COMPONENT);
-	for (; (obs = icalcompiter_deref(&it)) != NULL;
-	    icalcompiter_next(&it)) {
-		p = icalcomponent_get_first_property(obs,
+	if ((tzp = lib.icalcomponent_get_first_property(vtz,
+	    ICAL_TZID_PROPERTY)) != NULL &&
+	    lib.icalproperty_get_tzid(tzp) != NULL)
+		tzid = lib.icalproperty_get_tzid(tzp);
+	it = lib.icalcomponent_begin_component(vtz, ICAL_ANY_COMPONENT);
+	for (; (obs = lib.icalcompiter_deref(&it)) != NULL;
+	    lib.icalcompiter_next(&it)) {
+		p = lib.icalcomponent_get_first_property(obs,
 		    ICAL_DTSTART_PROPERTY);
-		if (p != NULL && icalproperty_get_value(p) != NULL) {
-			t = icalvalue_get_datetime(icalproperty_get_value(p));
+		if (p != NULL && lib.icalproperty_get_value(p) != NULL) {
+			t = lib.icalvalue_get_datetime(
+			    lib.icalproperty_get_value(p));
 			if (t.year < ICAL_MIN_ZONE_YEAR) {
 				xasprintf(cause, "VTIMEZONE \"%.64s\": an "
 				    "observance starts before %d", tzid,
@@ -1458,11 +1593,11 @@ ical_check_zone(icalcomponent *vtz, size_t *nrules, char **cause)
 				return -1;
 			}
 		}
-		for (p = icalcomponent_get_first_property(obs,
+		for (p = lib.icalcomponent_get_first_property(obs,
 		    ICAL_RRULE_PROPERTY); p != NULL;
-		    p = icalcomponent_get_next_property(obs,
+		    p = lib.icalcomponent_get_next_property(obs,
 		    ICAL_RRULE_PROPERTY)) {
-			rr = icalproperty_get_rrule(p);
+			rr = lib.icalproperty_get_rrule(p);
 			if (++*nrules > ICAL_MAX_ZONE_RULES) {
 				xasprintf(cause, "more than %d time zone rules "
 				    "in the file's VTIMEZONEs",
@@ -1471,11 +1606,11 @@ ical_check_zone(icalcomponent *vtz, size_t *nrules, char **cause)
 			}
 			if (ical_zone_rule_ok(&rr))
 				continue;
-			rule = icalrecurrencetype_as_string_r(&rr);
+			rule = lib.icalrecurrencetype_as_string_r(&rr);
 			xasprintf(cause, "VTIMEZONE \"%.64s\": a time zone "
 			    "rule must be yearly and simple, not %.200s", tzid,
 			    rule == NULL ? "" : rule);
-			icalmemory_free_buffer(rule);
+			lib.icalmemory_free_buffer(rule);
 			return -1;
 		}
 	}
@@ -1491,14 +1626,14 @@ ical_check_zones(icalcomponent *root, char **cause)
 	size_t nrules = 0;
 	int single;
 
-	single = icalcomponent_isa(root) == ICAL_VCALENDAR_COMPONENT;
-	ci = icalcomponent_begin_component(root, ICAL_VCALENDAR_COMPONENT);
-	for (cal = single ? root : icalcompiter_deref(&ci); cal != NULL;
-	    cal = single ? NULL : icalcompiter_next(&ci)) {
-		zi = icalcomponent_begin_component(cal,
+	single = lib.icalcomponent_isa(root) == ICAL_VCALENDAR_COMPONENT;
+	ci = lib.icalcomponent_begin_component(root, ICAL_VCALENDAR_COMPONENT);
+	for (cal = single ? root : lib.icalcompiter_deref(&ci); cal != NULL;
+	    cal = single ? NULL : lib.icalcompiter_next(&ci)) {
+		zi = lib.icalcomponent_begin_component(cal,
 		    ICAL_VTIMEZONE_COMPONENT);
-		for (; (vtz = icalcompiter_deref(&zi)) != NULL;
-		    icalcompiter_next(&zi)) {
+		for (; (vtz = lib.icalcompiter_deref(&zi)) != NULL;
+		    lib.icalcompiter_next(&zi)) {
 			if (ical_check_zone(vtz, &nrules, cause) == -1)
 				return -1;
 		}
@@ -1612,8 +1747,10 @@ ical_import(const char *text, const char *tzid, const char *from,
 	*out = NULL;
 	*n = 0;
 	*skipped = 0;
+	if (ical_load(cause) == -1)
+		return -1;
 	/* A client's broken file must be reported, never abort the daemon. */
-	icalerror_set_errors_are_fatal(0);
+	lib.icalerror_set_errors_are_fatal(0);
 	memset(&ii, 0, sizeof ii);
 	ii.cause = cause;
 	if (clock_gettime(CLOCK_MONOTONIC, &ii.began) == -1)
@@ -1628,7 +1765,8 @@ ical_import(const char *text, const char *tzid, const char *from,
 		xasprintf(cause, "from %s is after to %s", from, to);
 		return -1;
 	}
-	if (text == NULL || (root = icalparser_parse_string(text)) == NULL) {
+	if (text == NULL ||
+	    (root = lib.icalparser_parse_string(text)) == NULL) {
 		ical_parse_fail(text == NULL ? "" : text, cause);
 		return -1;
 	}
@@ -1636,17 +1774,17 @@ ical_import(const char *text, const char *tzid, const char *from,
 	    ical_check_zones(root, cause) == -1)
 		goto out;
 
-	switch (icalcomponent_isa(root)) {
+	switch (lib.icalcomponent_isa(root)) {
 	case ICAL_VCALENDAR_COMPONENT:
 		ncal = 1;
 		if (ical_calendar(&ii, root) == -1)
 			goto out;
 		break;
 	case ICAL_XROOT_COMPONENT:
-		it = icalcomponent_begin_component(root,
+		it = lib.icalcomponent_begin_component(root,
 		    ICAL_VCALENDAR_COMPONENT);
-		for (; (cal = icalcompiter_deref(&it)) != NULL;
-		    icalcompiter_next(&it)) {
+		for (; (cal = lib.icalcompiter_deref(&it)) != NULL;
+		    lib.icalcompiter_next(&it)) {
 			ncal++;
 			if (ical_calendar(&ii, cal) == -1)
 				goto out;
@@ -1658,7 +1796,8 @@ ical_import(const char *text, const char *tzid, const char *from,
 	if (ncal == 0) {
 		xasprintf(cause, "not an iCalendar file: a bare %s without "
 		    "BEGIN:VCALENDAR",
-		    icalcomponent_kind_to_string(icalcomponent_isa(root)));
+		    lib.icalcomponent_kind_to_string(
+		    lib.icalcomponent_isa(root)));
 		goto out;
 	}
 	ical_busy_sort(&ii);
@@ -1669,7 +1808,7 @@ ical_import(const char *text, const char *tzid, const char *from,
 	ii.nbusy = 0;
 	rv = 0;
 out:
-	icalcomponent_free(root);
+	lib.icalcomponent_free(root);
 	ical_busy_free(ii.busy, ii.nbusy);
 	free(ii.ovr);
 	return rv;

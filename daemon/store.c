@@ -784,7 +784,7 @@ store_purge_tombstones(struct store *st, int64_t before, char **cause)
 int
 store_read_begin(struct store *st, char **cause)
 {
-	return store_exec(st, "BEGIN", cause);
+	return store_run(st, "BEGIN", cause);
 }
 
 /* Ends a read snapshot. */
@@ -793,7 +793,7 @@ store_read_end(struct store *st)
 {
 	char *cause = NULL;
 
-	if (store_exec(st, "COMMIT", &cause) == -1) {
+	if (store_run(st, "COMMIT", &cause) == -1) {
 		log_warnx("%s", cause);
 		free(cause);
 	}
