@@ -167,6 +167,30 @@ still_serving() {
 	still_serving
 }
 
+@test "a CRL that is not the region CA's is refused on SIGHUP and at start, naming the file" {
+	local other="$T/other"
+	mkdir -p "$other"
+	printf '[server]\nlisten = 127.0.0.1:0\nstate_dir = %s/state\n' \
+	    "$other" >"$other/samend.conf"
+	"$SAMEND" -c "$other/samend.conf" init --region "Elders" \
+	    --election 2030-03-20 --member noord=Noord >/dev/null
+	"$SAMEND" -c "$other/samend.conf" pki issue --name x \
+	    --municipality noord --role member --out "$other/x.pem" >/dev/null
+	"$SAMEND" -c "$other/samend.conf" pki revoke --name x >/dev/null
+	cp "$T/state/pki/crl.pem" "$T/good-crl.pem"
+	cp "$other/state/pki/crl.pem" "$T/state/pki/crl.pem"
+	kill -HUP "$(samend_pid)"
+	wait_log "reload refused, the old configuration stays in force:.*CRL .*crl.pem is not signed by the region's CA"
+	still_serving
+	stop_samend
+	run "$SAMEND" -c "$T/samend.conf"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"crl.pem is not signed by the region's CA"* ]]
+	cp "$T/good-crl.pem" "$T/state/pki/crl.pem"
+	start_samend
+	still_serving
+}
+
 @test "SIGTERM closes connections and exits 0" {
 	probe clerk-leiden hold "$T/never" >"$T/held.out" &
 	held=$!
