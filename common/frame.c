@@ -1,5 +1,6 @@
 /* Encoding and incremental decoding of length-prefixed frames. */
 #include <arpa/inet.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -193,12 +194,18 @@ frame_append_sync(struct evbuffer *out, const Samen__V1__Frame *f,
 	    frame_len_field_size(f_sync, slen);
 	flen = samen__v1__frame__get_packed_size(&fh) +
 	    frame_len_field_size(f_response, rlen);
-	if (flen > max || flen > UINT32_MAX)
+	if (flen > max || flen > INT_MAX)
 		return -1;
 	be = htonl((uint32_t)flen);
 	if (evbuffer_add(out, &be, sizeof(be)) == -1)
 		return -1;
-	if (evbuffer_reserve_space(out, flen - clen, &vec, 1) != 1)
+	/*
+	 * One contiguous frame, the changes copied in: moved over as they
+	 * are, they would stay a chain of their own, and go out as a TLS
+	 * record and a write(2) of their own instead of sharing them with
+	 * the answers around.
+	 */
+	if (evbuffer_reserve_space(out, flen, &vec, 1) != 1)
 		fatalx("frame_append_sync: evbuffer_reserve_space");
 	p = vec.iov_base;
 	n = samen__v1__frame__pack(&fh, p);
@@ -211,11 +218,11 @@ frame_append_sync(struct evbuffer *out, const Samen__V1__Frame *f,
 	if (n != flen - clen)
 		fatalx("frame_append_sync: packed %zu bytes of %zu", n,
 		    flen - clen);
-	vec.iov_len = n;
+	if (evbuffer_remove(changes, p + n, clen) != (int)clen)
+		fatalx("frame_append_sync: cannot copy the changes");
+	vec.iov_len = flen;
 	if (evbuffer_commit_space(out, &vec, 1) == -1)
 		fatalx("frame_append_sync: evbuffer_commit_space");
-	if (evbuffer_add_buffer(out, changes) == -1)
-		fatalx("frame_append_sync: cannot queue the changes");
 	return 0;
 }
 
@@ -378,6 +385,7 @@ frame_release(void *data, void *p)
 static enum frame_result
 frame_sync_expand(Samen__V1__SyncResponse *sr, size_t max)
 {
+	static ZSTD_DCtx *dctx;		/* kept: one per page costs more */
 	ProtobufCAllocator alloc;
 	struct frame_budget budget;
 	Samen__V1__SyncResponse *inner;
@@ -392,8 +400,10 @@ frame_sync_expand(Samen__V1__SyncResponse *sr, size_t max)
 		return FRAME_INVALID;
 	if (n > max)
 		return FRAME_COSTLY;
+	if (dctx == NULL && (dctx = ZSTD_createDCtx()) == NULL)
+		return FRAME_COSTLY;
 	buf = xmalloc(n ? (size_t)n : 1);
-	got = ZSTD_decompress(buf, (size_t)n, sr->zstd_changes.data,
+	got = ZSTD_decompressDCtx(dctx, buf, (size_t)n, sr->zstd_changes.data,
 	    sr->zstd_changes.len);
 	if (ZSTD_isError(got) || got != n) {
 		free(buf);

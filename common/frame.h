@@ -19,7 +19,7 @@ struct evbuffer;
 					   this times its size ... */
 #define FRAME_UNPACK_MIN	(64 * 1024)	/* ... plus this */
 #define FRAME_ZSTD_LEVEL	1	/* fast; a page shrinks ~10x */
-#define FRAME_ZSTD_MIN		1024	/* smaller pages go as they are */
+#define FRAME_ZSTD_MIN		8192	/* smaller pages go as they are */
 
 enum frame_result {
 	FRAME_OK,		/* *out holds one frame */

@@ -25,6 +25,7 @@
 #define CONN_MAX_OUT_FRAME	(64 * 1024 * 1024)
 #define CONN_CLOSE_GRACE	2	/* seconds to flush before closing */
 #define CONN_LINGER		2	/* seconds to drain a refused socket */
+#define CONN_READ_CHUNK		896	/* bytes read at a time (see above) */
 
 static const char *const conn_state_names[] = {
 	"handshake", "ready", "watching", "closing",
@@ -107,6 +108,14 @@ conn_accept(struct server *srv, int fd, const struct sockaddr *sa, int len)
 		fatalx("bufferevent_openssl_socket_new failed");
 	/* A peer that closes without close_notify is an ordinary close. */
 	bufferevent_openssl_set_allow_dirty_shutdown(c->bev, 1);
+	/*
+	 * Read in chunks whose buffers stay under 1 KiB, the sizes glibc's
+	 * malloc keeps at hand (tcache and its first large bin).  libevent
+	 * takes a fresh 8 KiB buffer for every read otherwise, and once a
+	 * storm of connections has come and gone, finding one in the holes
+	 * they leave costs a fifth of a request.
+	 */
+	bufferevent_set_max_single_read(c->bev, CONN_READ_CHUNK);
 	bufferevent_setcb(c->bev, conn_read_cb, conn_write_cb, conn_event_cb,
 	    c);
 	if ((c->timer = evtimer_new(srv->base, conn_timer_cb, c)) == NULL)
