@@ -679,6 +679,8 @@ load_tls_start(struct load_conn *lc)
 	if (lc->bev == NULL)
 		fatalx("bufferevent_openssl_socket_new failed");
 	bufferevent_openssl_set_allow_dirty_shutdown(lc->bev, 1);
+	/* Buffers under 1 KiB, as samend reads (daemon/conn.c). */
+	bufferevent_set_max_single_read(lc->bev, 896);
 	bufferevent_setcb(lc->bev, load_read_cb, NULL, load_event_cb, lc);
 	bufferevent_set_timeouts(lc->bev, &tv, NULL);
 	bufferevent_enable(lc->bev, EV_READ | EV_WRITE);
@@ -1604,6 +1606,7 @@ main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct load *ld = xcalloc(1, sizeof(*ld));
+	struct event_config *evcfg;
 	struct tls_files files;
 	struct timeval tv;
 	const char *bundle = NULL, *mode;
@@ -1725,8 +1728,14 @@ main(int argc, char **argv)
 		ld->seen = xcalloc(LOAD_WATCH_TABLE, sizeof(*ld->seen));
 	}
 
-	if ((ld->base = event_base_new()) == NULL)
+	/* As samend's loop: epoll's change list spares an epoll_ctl for a
+	 * write event added and removed in one turn. */
+	if ((evcfg = event_config_new()) == NULL ||
+	    event_config_set_flag(evcfg,
+	    EVENT_BASE_FLAG_EPOLL_USE_CHANGELIST) == -1 ||
+	    (ld->base = event_base_new_with_config(evcfg)) == NULL)
 		fatalx("event_base_new failed");
+	event_config_free(evcfg);
 	ld->timer = evtimer_new(ld->base, load_deadline_cb, ld);
 	ld->setup_timer = evtimer_new(ld->base, load_setup_timeout_cb, ld);
 	ld->sig_int = evsignal_new(ld->base, SIGINT, load_signal_cb, ld);
