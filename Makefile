@@ -82,6 +82,7 @@ DAEMON_SRCS := \
 	daemon/main.c \
 	daemon/meeting.c \
 	daemon/notify.c \
+	daemon/recycle.c \
 	daemon/pki.c \
 	daemon/plan.c \
 	daemon/region.c \

@@ -597,6 +597,7 @@ main(int argc, char **argv)
 	int ch, debug = 0, rv;
 	size_t i;
 
+	recycle_init();
 	log_init("samend", LOG_LEVEL_INFO);
 	fault_init();
 	while ((ch = getopt(argc, argv, "+c:dhV")) != -1) {

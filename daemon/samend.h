@@ -372,6 +372,9 @@ int	 region_installation_date(const char *, char *, size_t);
 int	 region_init(struct store *, const char *, const char *, const char *,
 	    char *const *, size_t, char **);
 
+/* recycle.c */
+void	 recycle_init(void);
+
 /* notify.c */
 int	 notify_enabled(void);
 int	 notify_send(const char *, ...)
