@@ -272,9 +272,10 @@ tls_server_ctx(const struct tls_files *f, int min_version, long sessions,
 	 * One ticket per connection, naming a session kept here (stateful)
 	 * rather than carrying it: OpenSSL 3.0 encodes and decodes the whole
 	 * session, the client's certificate included, for every stateless
-	 * ticket it issues and every one it accepts, and that decoding cost
-	 * more than the rest of a handshake.  The cache is bounded; a
-	 * session is used once.
+	 * ticket it issues and every one it accepts, and that decoding was
+	 * a third of a full handshake.  The cache is bounded (the oldest
+	 * go first) and keeps a session for two hours at most (OpenSSL's
+	 * default).
 	 */
 	if (sessions > 0) {
 		SSL_CTX_set_options(ctx, SSL_OP_NO_TICKET);

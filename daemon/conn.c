@@ -25,7 +25,7 @@
 #define CONN_MAX_OUT_FRAME	(64 * 1024 * 1024)
 #define CONN_CLOSE_GRACE	2	/* seconds to flush before closing */
 #define CONN_LINGER		2	/* seconds to drain a refused socket */
-#define CONN_READ_CHUNK		896	/* bytes read at a time (see above) */
+#define CONN_READ_CHUNK		896	/* bytes read at a time (conn_accept) */
 
 static const char *const conn_state_names[] = {
 	"handshake", "ready", "watching", "closing",

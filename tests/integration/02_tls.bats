@@ -191,6 +191,37 @@ still_serving() {
 	still_serving
 }
 
+# A TLS session of openssl s_client with the clerk's certificate; it
+# stays a second so that it reads the session ticket, then closes.
+tls_session() {
+	(sleep 1) | timeout 10 openssl s_client -connect "127.0.0.1:$PORT" \
+	    -CAfile "$T/state/pki/ca.pem" -cert "$T/clerk-leiden.pem" \
+	    -key "$T/clerk-leiden.pem" "$@" 2>&1
+}
+
+@test "a client that closed normally resumes its session; not with session_cache = 0, nor after a reload" {
+	run tls_session -sess_out "$T/sess.pem"
+	[[ "$output" == *"New, TLSv1.3"* ]]
+	run tls_session -sess_in "$T/sess.pem" -sess_out "$T/sess2.pem"
+	[[ "$output" == *"Reused, TLSv1.3"* ]]
+	# A reload starts with no sessions kept.
+	kill -HUP "$(samend_pid)"
+	wait_log "reloaded configuration"
+	run tls_session -sess_in "$T/sess2.pem"
+	[[ "$output" == *"New, TLSv1.3"* ]]
+	printf '[tls]\nsession_cache = 0\n' >>"$T/samend.conf"
+	kill -HUP "$(samend_pid)"
+	for i in $(seq 1 100); do
+		[ "$(grep -c "reloaded configuration" "$T/samend.log")" -ge 2 ] && break
+		sleep 0.1
+	done
+	# No ticket at all: nothing a client could resume with.
+	run tls_session -sess_out "$T/sess3.pem"
+	[[ "$output" == *"New, TLSv1.3"* ]]
+	[ ! -s "$T/sess3.pem" ]
+	still_serving
+}
+
 @test "SIGTERM closes connections and exits 0" {
 	probe clerk-leiden hold "$T/never" >"$T/held.out" &
 	held=$!
