@@ -494,7 +494,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (i = 0; i <= 2 * nreq; i++) {
 		commit_flush(&srv);
 		fuzz_read_output(&seen);
-		if (conn->throttled && conn->state == CONN_READY) {
+		if (conn->throttled && (conn->state == CONN_READY ||
+		    conn->state == CONN_WATCHING)) {
 			conn->throttled = 0;
 			bufferevent_enable(conn->bev, EV_READ);
 			conn_resume(conn);
