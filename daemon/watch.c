@@ -13,19 +13,60 @@
 #include "samend.h"
 #include "xmalloc.h"
 
-/* Appends one Event frame for change ch with the watch's frame id. */
+/*
+ * An event frame without its id: a message is the concatenation of its
+ * fields, so a watcher's frame is the encoding of its id followed by
+ * these bytes, the same for every watcher.
+ */
+struct watch_body {
+	uint8_t		*data;
+	size_t		 len;
+};
+
 static void
-watch_append(struct evbuffer *out, uint64_t watch_id, Samen__V1__Change *ch)
+watch_pack_body(struct watch_body *b, Samen__V1__Change *ch)
 {
 	Samen__V1__Frame f = SAMEN__V1__FRAME__INIT;
 	Samen__V1__Event ev = SAMEN__V1__EVENT__INIT;
 
 	ev.change = ch;
-	f.id = watch_id;
 	f.body_case = SAMEN__V1__FRAME__BODY_EVENT;
 	f.event = &ev;
-	if (frame_append(out, &f, SIZE_MAX) == -1)
+	b->len = samen__v1__frame__get_packed_size(&f);
+	b->data = xmalloc(b->len);
+	samen__v1__frame__pack(&f, b->data);
+}
+
+/* Appends one watcher's event frame: length, its id, the shared body. */
+static void
+watch_append_packed(struct evbuffer *out, uint64_t watch_id,
+    const struct watch_body *b)
+{
+	Samen__V1__Frame f = SAMEN__V1__FRAME__INIT;
+	uint8_t id[16];
+	size_t idlen;
+	uint32_t be;
+
+	f.id = watch_id;
+	idlen = samen__v1__frame__pack(&f, id);
+	if (idlen + b->len > UINT32_MAX)
 		fatalx("watch: an event does not pack");
+	be = htonl((uint32_t)(idlen + b->len));
+	if (evbuffer_add(out, &be, sizeof(be)) == -1 ||
+	    evbuffer_add(out, id, idlen) == -1 ||
+	    evbuffer_add(out, b->data, b->len) == -1)
+		fatalx("watch: cannot queue an event");
+}
+
+/* Appends one Event frame for change ch with the watch's frame id. */
+static void
+watch_append(struct evbuffer *out, uint64_t watch_id, Samen__V1__Change *ch)
+{
+	struct watch_body b;
+
+	watch_pack_body(&b, ch);
+	watch_append_packed(out, watch_id, &b);
+	free(b.data);
 }
 
 /*
@@ -110,51 +151,6 @@ watch_stop(struct dispatch_ctx *ctx, const Samen__V1__Request *req,
 	resp->body_case = SAMEN__V1__RESPONSE__BODY_UNWATCH;
 	resp->unwatch = ur;
 	return 0;
-}
-
-/*
- * An event frame without its id: a message is the concatenation of its
- * fields, so a watcher's frame is the encoding of its id followed by
- * these bytes, the same for every watcher.
- */
-struct watch_body {
-	uint8_t		*data;
-	size_t		 len;
-};
-
-static void
-watch_pack_body(struct watch_body *b, Samen__V1__Change *ch)
-{
-	Samen__V1__Frame f = SAMEN__V1__FRAME__INIT;
-	Samen__V1__Event ev = SAMEN__V1__EVENT__INIT;
-
-	ev.change = ch;
-	f.body_case = SAMEN__V1__FRAME__BODY_EVENT;
-	f.event = &ev;
-	b->len = samen__v1__frame__get_packed_size(&f);
-	b->data = xmalloc(b->len);
-	samen__v1__frame__pack(&f, b->data);
-}
-
-/* Appends one watcher's event frame: length, its id, the shared body. */
-static void
-watch_append_packed(struct evbuffer *out, uint64_t watch_id,
-    const struct watch_body *b)
-{
-	Samen__V1__Frame f = SAMEN__V1__FRAME__INIT;
-	uint8_t id[16];
-	size_t idlen;
-	uint32_t be;
-
-	f.id = watch_id;
-	idlen = samen__v1__frame__pack(&f, id);
-	if (idlen + b->len > UINT32_MAX)
-		fatalx("watch: an event does not pack");
-	be = htonl((uint32_t)(idlen + b->len));
-	if (evbuffer_add(out, &be, sizeof(be)) == -1 ||
-	    evbuffer_add(out, id, idlen) == -1 ||
-	    evbuffer_add(out, b->data, b->len) == -1)
-		fatalx("watch: cannot queue an event");
 }
 
 /*
