@@ -80,6 +80,7 @@
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
 #include <event2/bufferevent_ssl.h>
+#include <event2/bufferevent_struct.h>
 #include <event2/event.h>
 
 #include <openssl/err.h>
@@ -404,6 +405,8 @@ load_ctx(const struct tls_files *f, int resume)
 	SSL_CTX_set_options(ctx, SSL_OP_IGNORE_UNEXPECTED_EOF);
 	/* Its own certificate alone, as the samen client sends it. */
 	SSL_CTX_set_mode(ctx, SSL_MODE_NO_AUTO_CHAIN);
+	/* One read for what the socket holds (load_read_buffered). */
+	SSL_CTX_set_read_ahead(ctx, 1);
 	if (SSL_CTX_load_verify_locations(ctx, f->ca, NULL) != 1 ||
 	    SSL_CTX_use_certificate_chain_file(ctx, f->cert) != 1 ||
 	    SSL_CTX_use_PrivateKey_file(ctx, f->key, SSL_FILETYPE_PEM) != 1 ||
@@ -443,6 +446,8 @@ load_send(struct load_conn *lc, Samen__V1__Request *req, int slot)
 	f.request = req;
 	if (frame_append(bufferevent_get_output(lc->bev), &f, SIZE_MAX) == -1)
 		fatalx("a request does not pack");
+	/* Written in this turn of the loop, as samend's conn_kick(). */
+	event_active(&lc->bev->ev_write, EV_WRITE, 1);
 	fl = &lc->fl[(lc->head + lc->count) % (unsigned int)(ld->inflight + 1)];
 	fl->id = f.id;
 	fl->t = load_now();
@@ -989,6 +994,18 @@ load_frame(struct load_conn *lc, const Samen__V1__Frame *f)
 	return 0;
 }
 
+/*
+ * Records read ahead (load_ctx) wait inside OpenSSL, where libevent 2.1
+ * does not look until the socket is readable again: read them on now,
+ * as samend's conn_read_buffered() does.
+ */
+static void
+load_read_buffered(struct load_conn *lc)
+{
+	if (SSL_has_pending(lc->ssl))
+		event_active(&lc->bev->ev_read, EV_READ, 1);
+}
+
 /* Cuts and handles every whole frame in the input. */
 static void
 load_read_cb(struct bufferevent *bev, void *arg)
@@ -1001,8 +1018,10 @@ load_read_cb(struct bufferevent *bev, void *arg)
 
 	for (;;) {
 		fr = frame_cut(in, LOAD_MAX_IN_FRAME, &f, NULL);
-		if (fr == FRAME_AGAIN)
+		if (fr == FRAME_AGAIN) {
+			load_read_buffered(lc);
 			return;
+		}
 		if (fr != FRAME_OK) {
 			load_conn_lost(lc, frame_result_str(fr));
 			return;
@@ -1024,6 +1043,7 @@ load_event_cb(struct bufferevent *bev, short what, void *arg)
 	if (what & BEV_EVENT_CONNECTED) {
 		lc->state = LC_HELLO;
 		load_send_hello(lc);
+		load_read_buffered(lc);
 		return;
 	}
 	if (what & BEV_EVENT_TIMEOUT)

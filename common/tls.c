@@ -269,6 +269,13 @@ tls_server_ctx(const struct tls_files *f, int min_version, long sessions,
 	    tls_verify_cb);
 	SSL_CTX_set_session_id_context(ctx, tls_sid_ctx, sizeof(tls_sid_ctx));
 	/*
+	 * Read what the socket holds at once, not a record header and then
+	 * its body (two reads a request).  Records read ahead wait inside
+	 * OpenSSL, where libevent 2.1 does not look: the daemon's conn.c
+	 * (conn_read_buffered) reads them on itself.
+	 */
+	SSL_CTX_set_read_ahead(ctx, 1);
+	/*
 	 * One ticket per connection, naming a session kept here (stateful)
 	 * rather than carrying it: OpenSSL 3.0 encodes and decodes the whole
 	 * session, the client's certificate included, for every stateless

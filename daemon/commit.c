@@ -335,9 +335,10 @@ commit_flush(struct server *srv)
 		if (p->conn == NULL)
 			continue;
 		p->conn->pending--;
-		if (ok || !p->write)
+		if (ok || !p->write) {
 			commit_copy(conn_output(p->conn), p->out);
-		else
+			conn_flush(p->conn);
+		} else
 			conn_send_status(p->conn, commit_frame_id(p->out),
 			    SAMEN__V1__STATUS__CODE__UNAVAILABLE, full ?
 			    "the server's storage is full; nothing was "
@@ -366,9 +367,13 @@ commit_flush(struct server *srv)
 static void
 commit_cb(evutil_socket_t fd, short what, void *arg)
 {
+	struct server *srv = arg;
+
 	(void)fd;
 	(void)what;
-	commit_flush(arg);
+	srv->committing = 1;
+	commit_flush(srv);
+	srv->committing = 0;
 }
 
 /* Frees the batch (committing what is open). */

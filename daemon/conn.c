@@ -16,7 +16,9 @@
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
 #include <event2/bufferevent_ssl.h>
+#include <event2/bufferevent_struct.h>
 #include <event2/event.h>
+#include <openssl/ssl.h>
 
 #include "samend.h"
 #include "xmalloc.h"
@@ -32,6 +34,7 @@ static const char *const conn_state_names[] = {
 };
 
 static void	conn_read_cb(struct bufferevent *, void *);
+static void	conn_read_frames(struct conn *);
 static void	conn_write_cb(struct bufferevent *, void *);
 static void	conn_event_cb(struct bufferevent *, short, void *);
 static void	conn_timer_cb(evutil_socket_t, short, void *);
@@ -249,6 +252,36 @@ conn_close_all(struct server *srv)
 	}
 }
 
+/*
+ * An answer to a connection with nothing queued goes out in this turn
+ * of the loop.  libevent 2.1's bufferevent_openssl only arms its write
+ * event when output arrives, so each answer would cost a turn and two
+ * epoll_ctl calls (arm, then disarm once written).  Running the write
+ * event now, after this turn's reads, writes each connection's answers
+ * together, and the arming and disarming cancel out in the epoll change
+ * list (an active event is not queued twice).  Output that is backed up
+ * waits for the socket to take it, as before.  Called after the output
+ * was added: libevent arms an event that is already active only in
+ * name, and the write would then never resume after a full socket.
+ * (Connections without TLS, in the fuzz harness, have no such event.)
+ */
+static void
+conn_kick(struct conn *c)
+{
+	struct event *ev = &c->bev->ev_write;
+
+	if (c->ssl == NULL ||
+	    evbuffer_get_length(bufferevent_get_output(c->bev)) == 0)
+		return;
+	/*
+	 * At the priority that runs now: the commit's answers and events
+	 * go out in its own pass, before libevent polls (and applies the
+	 * change list) again.  An event already active keeps its own.
+	 */
+	event_priority_set(ev, c->srv->committing ? 2 : 1);
+	event_active(ev, EV_WRITE, 1);
+}
+
 /* Queues one frame for the client. */
 void
 conn_send(struct conn *c, const Samen__V1__Frame *f)
@@ -261,13 +294,16 @@ void
 conn_send_sync(struct conn *c, const Samen__V1__Frame *f,
     struct evbuffer *changes)
 {
+	struct evbuffer *out = bufferevent_get_output(c->bev);
 	size_t extra = changes ? evbuffer_get_length(changes) : 0;
+	int idle = evbuffer_get_length(out) == 0;
 
-	if (frame_append_sync(bufferevent_get_output(c->bev), f, changes,
-	    CONN_MAX_OUT_FRAME) == -1)
+	if (frame_append_sync(out, f, changes, CONN_MAX_OUT_FRAME) == -1)
 		fatalx("conn_send: response of %zu bytes exceeds %d",
 		    samen__v1__frame__get_packed_size(f) + extra,
 		    CONN_MAX_OUT_FRAME);
+	if (idle)
+		conn_kick(c);
 }
 
 /* Sends a response of just a status, with the given frame id. */
@@ -299,11 +335,27 @@ conn_fail(struct conn *c, uint64_t id, Samen__V1__Status__Code code,
 	conn_close(c);
 }
 
-/* The connection's output buffer. */
+/*
+ * The connection's output buffer, to add to; conn_flush() after adding
+ * sends it in this turn.
+ */
 struct evbuffer *
 conn_output(struct conn *c)
 {
-	return bufferevent_get_output(c->bev);
+	struct evbuffer *out = bufferevent_get_output(c->bev);
+
+	c->kick = evbuffer_get_length(out) == 0;
+	return out;
+}
+
+/* What was added to conn_output() goes out in this turn. */
+void
+conn_flush(struct conn *c)
+{
+	if (c->kick) {
+		c->kick = 0;
+		conn_kick(c);
+	}
 }
 
 /* Reads on after a held write was answered. */
@@ -421,13 +473,41 @@ conn_budget(struct conn *c, uint64_t id)
 }
 
 /*
- * Cuts and dispatches every whole frame in the input.  Requests are
- * answered in order, each before the next is read.
+ * Records the server's read-ahead (tls_server_ctx) took from the socket
+ * but that libevent has not asked OpenSSL for: it asks again only when
+ * the socket is readable, which it may not become.  Runs the read event
+ * now if OpenSSL holds bytes and the connection reads.  Each run takes
+ * at least one record or finds an incomplete one (then the socket has
+ * the rest, and the event fires for it), so this ends.
  */
+static void
+conn_read_buffered(struct conn *c)
+{
+	if ((c->state == CONN_READY || c->state == CONN_WATCHING) &&
+	    c->ssl != NULL && (bufferevent_get_enabled(c->bev) & EV_READ) &&
+	    SSL_has_pending(c->ssl))
+		event_active(&c->bev->ev_read, EV_READ, 1);
+}
+
+/* Input arrived, or the connection may read on. */
 static void
 conn_read_cb(struct bufferevent *bev, void *arg)
 {
 	struct conn *c = arg;
+
+	(void)bev;
+	conn_read_frames(c);
+	conn_read_buffered(c);
+}
+
+/*
+ * Cuts and dispatches every whole frame in the input.  Requests are
+ * answered in order, each before the next is read.
+ */
+static void
+conn_read_frames(struct conn *c)
+{
+	struct bufferevent *bev = c->bev;
 	struct evbuffer *in = bufferevent_get_input(bev);
 	Samen__V1__Frame *f;
 	enum frame_result fr;

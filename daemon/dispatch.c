@@ -278,6 +278,7 @@ dispatch_request(struct conn *c, uint64_t id, const Samen__V1__Request *req)
 		evbuffer_free(ctx.sync_changes);
 	if (ctx.trailer != NULL) {
 		evbuffer_add_buffer(conn_output(c), ctx.trailer);
+		conn_flush(c);
 		evbuffer_free(ctx.trailer);
 	}
 	for (i = 0; i < ctx.nfrees; i++)

@@ -116,6 +116,7 @@ struct conn {
 	uint64_t		 requests;
 	int			 partial;	/* a frame has begun */
 	int			 throttled;	/* read on once output drains */
+	int			 kick;		/* conn_output() found it empty */
 	int			 refused;	/* after the handshake */
 	double			 tokens;	/* the request budget */
 	uint64_t		 requests_refused;
@@ -149,6 +150,8 @@ struct server {
 	struct event		*sig_hup;
 	struct event		*sig_usr1;
 	struct event		*tick;		/* watchdog and status */
+	struct event		*snap_end;	/* ends a turn's read snapshot */
+	int			 committing;	/* in the commit event (priority 2) */
 	uint64_t		 watchdog_usec;	/* 0: no watchdog */
 	int			 notify;	/* NOTIFY_SOCKET is set */
 	int			 lock;		/* the state directory's */
@@ -238,6 +241,9 @@ int	 store_delete(struct store *, Samen__V1__Kind, const char *, int64_t,
 int	 store_purge_tombstones(struct store *, int64_t, char **);
 int	 store_read_begin(struct store *, char **);
 void	 store_read_end(struct store *);
+void	 store_read_release(struct store *);
+void	 store_link_reader(struct store *, struct store *, void (*)(void *),
+	    void *);
 struct store_row {
 	int		 kind;
 	const char	*id;
@@ -403,6 +409,7 @@ void	 conn_fail(struct conn *, uint64_t, Samen__V1__Status__Code,
 void	 conn_send_status(struct conn *, uint64_t, Samen__V1__Status__Code,
 	    const char *);
 struct evbuffer *conn_output(struct conn *);
+void	 conn_flush(struct conn *);
 void	 conn_watching(struct conn *, uint64_t);
 void	 conn_revoke_check(struct server *, struct ssl_ctx_st *);
 

@@ -293,6 +293,29 @@ server_base_new(void)
 }
 
 /*
+ * The reads of a turn share a snapshot (store_read_begin); it ends once
+ * every ready connection has been served, at the group commit's
+ * priority, if no commit has ended it before.
+ */
+static void
+server_snap_end_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct server *srv = arg;
+
+	(void)fd;
+	(void)what;
+	store_read_release(srv->rstore);
+}
+
+static void
+server_snap_begun(void *arg)
+{
+	struct server *srv = arg;
+
+	event_active(srv->snap_end, EV_TIMEOUT, 1);
+}
+
+/*
  * Opens the store, makes the TLS context, binds the listener and sets up
  * signals.  -1: *cause says which step failed.
  */
@@ -330,10 +353,14 @@ server_start(struct server *srv, char **cause)
 	 */
 	if ((srv->base = server_base_new()) == NULL ||
 	    event_base_priority_init(srv->base, 3) == -1 ||
-	    commit_init(srv) == -1) {
+	    commit_init(srv) == -1 ||
+	    (srv->snap_end = event_new(srv->base, -1, 0, server_snap_end_cb,
+	    srv)) == NULL ||
+	    event_priority_set(srv->snap_end, 2) == -1) {
 		xasprintf(cause, "cannot set up the event loop");
 		return -1;
 	}
+	store_link_reader(srv->store, srv->rstore, server_snap_begun, srv);
 	if (server_listen(srv, cause) == -1)
 		return -1;
 	signal(SIGPIPE, SIG_IGN);
@@ -388,6 +415,10 @@ server_free(struct server *srv)
 		event_free(srv->tick);
 	if (srv->tls != NULL)
 		tls_ctx_free(srv->tls);
+	if (srv->snap_end != NULL)
+		event_free(srv->snap_end);
+	if (srv->store != NULL)
+		store_link_reader(srv->store, NULL, NULL, NULL);
 	store_close(srv->rstore);
 	store_close(srv->store);
 	if (srv->base != NULL)

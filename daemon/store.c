@@ -31,6 +31,14 @@ struct store {
 	}		 cache[STORE_CACHE];
 	size_t		 ncache;
 	int		 last_error;	/* of the last failure */
+	/* The reading handle's snapshot (store_read_begin). */
+	int		 snap;		/* open */
+	int		 readers;	/* begun and not yet ended */
+	int		 stale;		/* to end once the readers are done */
+	void		(*snap_cb)(void *);	/* told when one opens */
+	void		*snap_arg;
+	/* The writing handle: the reading handle each commit refreshes. */
+	struct store	*reader;
 };
 
 /* Each entry brings the schema from version i to i + 1. */
@@ -780,22 +788,85 @@ store_purge_tombstones(struct store *st, int64_t before, char **cause)
 	return 0;
 }
 
-/* Starts a read snapshot (on the reading handle). */
+/*
+ * Reads on the reading handle share one snapshot until the writing
+ * handle commits or the turn of the loop ends (store_read_release), so
+ * a turn's syncs take SQLite's read locks once, not each.  A snapshot
+ * never outlives a commit: a client whose write was answered reads it.
+ */
 int
 store_read_begin(struct store *st, char **cause)
 {
-	return store_run(st, "BEGIN", cause);
+	if (!st->snap) {
+		/* A failed COMMIT may have left its transaction open. */
+		if (!sqlite3_get_autocommit(st->db))
+			store_rollback(st);
+		if (store_run(st, "BEGIN", cause) == -1)
+			return -1;
+		st->snap = 1;
+		if (st->snap_cb != NULL)
+			st->snap_cb(st->snap_arg);
+	}
+	st->readers++;
+	return 0;
 }
 
-/* Ends a read snapshot. */
+/* One read is done; the snapshot stays for the next. */
 void
 store_read_end(struct store *st)
 {
+	if (st->readers > 0)
+		st->readers--;
+	if (st->stale && st->readers == 0)
+		store_read_release(st);
+}
+
+/* Ends the shared snapshot, or once its readers are done. */
+void
+store_read_release(struct store *st)
+{
 	char *cause = NULL;
 
-	if (store_run(st, "COMMIT", &cause) == -1) {
+	if (!st->snap)
+		return;
+	if (st->readers > 0) {
+		st->stale = 1;
+		return;
+	}
+	st->snap = 0;
+	st->stale = 0;
+	/* An error inside may have rolled the transaction back already. */
+	if (!sqlite3_get_autocommit(st->db) &&
+	    store_run(st, "COMMIT", &cause) == -1) {
 		log_warnx("%s", cause);
 		free(cause);
+	}
+}
+
+/* SQLite calls this before each commit of the writing handle. */
+static int
+store_commit_hook(void *arg)
+{
+	struct store *w = arg;
+
+	store_read_release(w->reader);
+	return 0;		/* the commit goes on */
+}
+
+/*
+ * Ties the reading handle r to the writing handle w: each commit on w
+ * ends r's snapshot; cb(arg) is called when r opens one (the server
+ * ends it with the turn).  r NULL unties.
+ */
+void
+store_link_reader(struct store *w, struct store *r, void (*cb)(void *),
+    void *arg)
+{
+	w->reader = r;
+	sqlite3_commit_hook(w->db, r != NULL ? store_commit_hook : NULL, w);
+	if (r != NULL) {
+		r->snap_cb = cb;
+		r->snap_arg = arg;
 	}
 }
 
