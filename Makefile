@@ -127,7 +127,8 @@ UNIT_TESTS := \
 	tests/unit/test_auth \
 	tests/unit/test_grid \
 	tests/unit/test_ical \
-	tests/unit/test_schedule
+	tests/unit/test_schedule \
+	tests/unit/test_store
 
 TOOLS_SRCS := tests/tools/wireprobe.c
 
@@ -206,6 +207,7 @@ $(BUILD)/tests/unit/test_auth: $(BUILD)/daemon/auth.o
 $(BUILD)/tests/unit/test_grid: $(BUILD)/client/grid.o
 $(BUILD)/tests/unit/test_ical: $(BUILD)/daemon/ical.o
 $(BUILD)/tests/unit/test_schedule: $(BUILD)/daemon/schedule.o
+$(BUILD)/tests/unit/test_store: $(BUILD)/daemon/store.o
 
 # `make check` first installs what is missing, then builds with the
 # libraries found (hence the second make).

@@ -1,0 +1,179 @@
+/*
+ * Unit tests of daemon/store.c: the reading handle's shared snapshot
+ * (store_read_begin) and its end at each commit of the writing handle.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "samend.h"
+
+/* store.c hashes audit records through audit.c; these tests write none. */
+void
+audit_hash(const unsigned char *prev, const struct audit_record *r,
+    unsigned char *out)
+{
+	(void)prev;
+	(void)r;
+	(void)out;
+	fail_msg("audit_hash: no audit record is written here");
+}
+
+struct fixture {
+	char		 dir[64];
+	char		 path[96];
+	struct store	*w, *r;
+	int		 opened;	/* snapshots the reader opened */
+};
+
+static void
+opened_cb(void *arg)
+{
+	struct fixture *fx = arg;
+
+	fx->opened++;
+}
+
+static int
+setup(void **state)
+{
+	struct fixture *fx = calloc(1, sizeof(*fx));
+	char *cause = NULL;
+
+	assert_non_null(fx);
+	snprintf(fx->dir, sizeof(fx->dir), "/tmp/samen-store.XXXXXX");
+	assert_non_null(mkdtemp(fx->dir));
+	snprintf(fx->path, sizeof(fx->path), "%s/samen.db", fx->dir);
+	fx->w = store_open(fx->path, STORE_CREATE, &cause);
+	assert_non_null(fx->w);
+	fx->r = store_open(fx->path, STORE_OPEN, &cause);
+	assert_non_null(fx->r);
+	store_link_reader(fx->w, fx->r, opened_cb, fx);
+	*state = fx;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct fixture *fx = *state;
+	char cmd[128];
+
+	store_link_reader(fx->w, NULL, NULL, NULL);
+	store_close(fx->r);
+	store_close(fx->w);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", fx->dir);
+	assert_int_equal(system(cmd), 0);
+	free(fx);
+	return 0;
+}
+
+/* One agenda item written and committed on the writing handle. */
+static void
+commit_item(struct store *w, const char *id)
+{
+	Samen__V1__Entity e = SAMEN__V1__ENTITY__INIT;
+	Samen__V1__AgendaItem a = SAMEN__V1__AGENDA_ITEM__INIT;
+	char *cause = NULL;
+
+	a.title = (char *)(uintptr_t)id;
+	e.id = (char *)(uintptr_t)id;
+	e.body_case = SAMEN__V1__ENTITY__BODY_AGENDA_ITEM;
+	e.agenda_item = &a;
+	assert_int_equal(store_begin(w, &cause), 0);
+	assert_int_equal(store_put(w, &e, NULL, &cause), 0);
+	assert_int_equal(store_commit(w, &cause), 0);
+}
+
+/* The rev the reader sees, in one read of the shared snapshot. */
+static int64_t
+read_rev(struct store *r)
+{
+	char *cause = NULL;
+	int64_t rev = -1;
+
+	assert_int_equal(store_read_begin(r, &cause), 0);
+	assert_int_equal(store_meta_get(r, "rev", &rev, &cause), 0);
+	store_read_end(r);
+	return rev;
+}
+
+/* Reads share one snapshot until a commit; then they see the commit. */
+static void
+test_snapshot_until_commit(void **state)
+{
+	struct fixture *fx = *state;
+
+	commit_item(fx->w, "a");
+	assert_int_equal(fx->opened, 0);
+	assert_int_equal(read_rev(fx->r), 1);
+	assert_int_equal(read_rev(fx->r), 1);
+	assert_int_equal(fx->opened, 1);	/* the second read shared it */
+	commit_item(fx->w, "b");
+	assert_int_equal(read_rev(fx->r), 2);	/* not the snapshot at 1 */
+	assert_int_equal(fx->opened, 2);
+	commit_item(fx->w, "c");
+	commit_item(fx->w, "d");
+	assert_int_equal(read_rev(fx->r), 4);
+	assert_int_equal(fx->opened, 3);
+}
+
+/* store_read_release ends it (the end of a turn); the next read opens. */
+static void
+test_release(void **state)
+{
+	struct fixture *fx = *state;
+
+	assert_int_equal(read_rev(fx->r), 0);
+	store_read_release(fx->r);
+	store_read_release(fx->r);		/* twice: nothing open */
+	assert_int_equal(read_rev(fx->r), 0);
+	assert_int_equal(fx->opened, 2);
+}
+
+/*
+ * A commit while a read is under way ends the snapshot once that read
+ * is done, not under it: the read goes on at its rev.
+ */
+static void
+test_commit_during_read(void **state)
+{
+	struct fixture *fx = *state;
+	char *cause = NULL;
+	int64_t rev = -1;
+
+	commit_item(fx->w, "a");
+	assert_int_equal(store_read_begin(fx->r, &cause), 0);
+	/* SQLite takes the snapshot at the first read, not at BEGIN. */
+	assert_int_equal(store_meta_get(fx->r, "rev", &rev, &cause), 0);
+	assert_int_equal(rev, 1);
+	commit_item(fx->w, "b");
+	assert_int_equal(store_meta_get(fx->r, "rev", &rev, &cause), 0);
+	assert_int_equal(rev, 1);		/* still its snapshot */
+	store_read_end(fx->r);
+	assert_int_equal(read_rev(fx->r), 2);
+	assert_int_equal(fx->opened, 2);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_snapshot_until_commit,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_release, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_commit_during_read,
+		    setup, teardown),
+	};
+
+	return cmocka_run_group_tests_name("store", tests, NULL, NULL);
+}
