@@ -335,10 +335,9 @@ commit_flush(struct server *srv)
 		if (p->conn == NULL)
 			continue;
 		p->conn->pending--;
-		if (ok || !p->write) {
+		if (ok || !p->write)
 			commit_copy(conn_output(p->conn), p->out);
-			conn_flush(p->conn);
-		} else
+		else
 			conn_send_status(p->conn, commit_frame_id(p->out),
 			    SAMEN__V1__STATUS__CODE__UNAVAILABLE, full ?
 			    "the server's storage is full; nothing was "

@@ -203,6 +203,8 @@ conn_lost(struct conn *c, const char *why)
 		    c->who.name, c->who.municipality,
 		    tls_role_name(c->who.role), why);
 	commit_forget_conn(srv, c);
+	if (c->reading_on)
+		TAILQ_REMOVE(&srv->readon, c, readon_entry);
 	frame_free(c->held);
 	TAILQ_REMOVE(&srv->conns, c, entry);
 	srv->nconns--;
@@ -253,33 +255,28 @@ conn_close_all(struct server *srv)
 }
 
 /*
- * An answer to a connection with nothing queued goes out in this turn
- * of the loop.  libevent 2.1's bufferevent_openssl only arms its write
+ * An answer to a connection with nothing queued goes out in this pass of
+ * the loop.  libevent 2.1's bufferevent_openssl only arms its write
  * event when output arrives, so each answer would cost a turn and two
  * epoll_ctl calls (arm, then disarm once written).  Running the write
- * event now, after this turn's reads, writes each connection's answers
+ * event now, after this pass's reads, writes each connection's answers
  * together, and the arming and disarming cancel out in the epoll change
  * list (an active event is not queued twice).  Output that is backed up
  * waits for the socket to take it, as before.  Called after the output
  * was added: libevent arms an event that is already active only in
  * name, and the write would then never resume after a full socket.
+ *
+ * Not in the commit's pass: the write event, at the readers' priority,
+ * would run only after libevent has polled again, as it does unkicked.
  * (Connections without TLS, in the fuzz harness, have no such event.)
  */
 static void
 conn_kick(struct conn *c)
 {
-	struct event *ev = &c->bev->ev_write;
-
-	if (c->ssl == NULL ||
+	if (c->ssl == NULL || c->srv->committing ||
 	    evbuffer_get_length(bufferevent_get_output(c->bev)) == 0)
 		return;
-	/*
-	 * At the priority that runs now: the commit's answers and events
-	 * go out in its own pass, before libevent polls (and applies the
-	 * change list) again.  An event already active keeps its own.
-	 */
-	event_priority_set(ev, c->srv->committing ? 2 : 1);
-	event_active(ev, EV_WRITE, 1);
+	event_active(&c->bev->ev_write, EV_WRITE, 1);
 }
 
 /* Queues one frame for the client. */
@@ -472,21 +469,65 @@ conn_budget(struct conn *c, uint64_t id)
 	return 0;
 }
 
+/* Whether OpenSSL holds bytes of c that c would read now. */
+static int
+conn_has_buffered(struct conn *c)
+{
+	return (c->state == CONN_READY || c->state == CONN_WATCHING) &&
+	    c->ssl != NULL && (bufferevent_get_enabled(c->bev) & EV_READ) &&
+	    SSL_has_pending(c->ssl);
+}
+
 /*
  * Records the server's read-ahead (tls_server_ctx) took from the socket
  * but that libevent has not asked OpenSSL for: it asks again only when
- * the socket is readable, which it may not become.  Runs the read event
- * now if OpenSSL holds bytes and the connection reads.  Each run takes
- * at least one record or finds an incomplete one (then the socket has
- * the rest, and the event fires for it), so this ends.
+ * the socket is readable, which it may not become.  Such a connection
+ * goes on the server's readon list, whose event runs their read events
+ * in the next turn of the loop, after a poll: a client that keeps its
+ * socket full then takes one turn at a time, as without read-ahead, and
+ * never holds the loop from the other connections, the timers and the
+ * commit.
  */
 static void
 conn_read_buffered(struct conn *c)
 {
-	if ((c->state == CONN_READY || c->state == CONN_WATCHING) &&
-	    c->ssl != NULL && (bufferevent_get_enabled(c->bev) & EV_READ) &&
-	    SSL_has_pending(c->ssl))
-		event_active(&c->bev->ev_read, EV_READ, 1);
+	static const struct timeval now = { 0, 0 };
+
+	if (c->reading_on || !conn_has_buffered(c))
+		return;
+	/* Scheduled once for the list: adding it again would put it off. */
+	if (TAILQ_EMPTY(&c->srv->readon))
+		evtimer_add(c->srv->readon_ev, &now);
+	c->reading_on = 1;
+	TAILQ_INSERT_TAIL(&c->srv->readon, c, readon_entry);
+}
+
+/* The readon list's turn: each connection reads what OpenSSL holds. */
+static void
+conn_readon_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct server *srv = arg;
+	struct conn_list todo;
+	struct conn *c;
+
+	(void)fd;
+	(void)what;
+	/* Those that read now and still hold more wait for the next. */
+	TAILQ_INIT(&todo);
+	TAILQ_CONCAT(&todo, &srv->readon, readon_entry);
+	while ((c = TAILQ_FIRST(&todo)) != NULL) {
+		TAILQ_REMOVE(&todo, c, readon_entry);
+		c->reading_on = 0;
+		if (conn_has_buffered(c))
+			event_active(&c->bev->ev_read, EV_READ, 1);
+	}
+}
+
+/* The server's readon event (conn_read_buffered). */
+struct event *
+conn_readon_new(struct server *srv)
+{
+	return evtimer_new(srv->base, conn_readon_cb, srv);
 }
 
 /* Input arrived, or the connection may read on. */

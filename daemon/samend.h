@@ -117,11 +117,13 @@ struct conn {
 	int			 partial;	/* a frame has begun */
 	int			 throttled;	/* read on once output drains */
 	int			 kick;		/* conn_output() found it empty */
+	int			 reading_on;	/* on the server's readon list */
 	int			 refused;	/* after the handshake */
 	double			 tokens;	/* the request budget */
 	uint64_t		 requests_refused;
 	struct timeval		 refilled;	/* when it last grew */
 	TAILQ_ENTRY(conn)	 entry;
+	TAILQ_ENTRY(conn)	 readon_entry;
 };
 TAILQ_HEAD(conn_list, conn);
 
@@ -151,7 +153,9 @@ struct server {
 	struct event		*sig_usr1;
 	struct event		*tick;		/* watchdog and status */
 	struct event		*snap_end;	/* ends a turn's read snapshot */
-	int			 committing;	/* in the commit event (priority 2) */
+	int			 committing;	/* in the commit event */
+	struct conn_list	 readon;	/* records buffered in OpenSSL */
+	struct event		*readon_ev;	/* reads them, next turn */
 	uint64_t		 watchdog_usec;	/* 0: no watchdog */
 	int			 notify;	/* NOTIFY_SOCKET is set */
 	int			 lock;		/* the state directory's */
@@ -410,6 +414,7 @@ void	 conn_send_status(struct conn *, uint64_t, Samen__V1__Status__Code,
 	    const char *);
 struct evbuffer *conn_output(struct conn *);
 void	 conn_flush(struct conn *);
+struct event *conn_readon_new(struct server *);
 void	 conn_watching(struct conn *, uint64_t);
 void	 conn_revoke_check(struct server *, struct ssl_ctx_st *);
 

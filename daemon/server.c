@@ -327,6 +327,7 @@ server_start(struct server *srv, char **cause)
 
 	TAILQ_INIT(&srv->conns);
 	TAILQ_INIT(&srv->lingering);
+	TAILQ_INIT(&srv->readon);
 	srv->started = time(NULL);
 	srv->lock = -1;
 	if ((srv->lock = backup_lock(srv->cfg->state_dir, cause)) == -1)
@@ -356,7 +357,8 @@ server_start(struct server *srv, char **cause)
 	    commit_init(srv) == -1 ||
 	    (srv->snap_end = event_new(srv->base, -1, 0, server_snap_end_cb,
 	    srv)) == NULL ||
-	    event_priority_set(srv->snap_end, 2) == -1) {
+	    event_priority_set(srv->snap_end, 2) == -1 ||
+	    (srv->readon_ev = conn_readon_new(srv)) == NULL) {
 		xasprintf(cause, "cannot set up the event loop");
 		return -1;
 	}
@@ -417,6 +419,8 @@ server_free(struct server *srv)
 		tls_ctx_free(srv->tls);
 	if (srv->snap_end != NULL)
 		event_free(srv->snap_end);
+	if (srv->readon_ev != NULL)
+		event_free(srv->readon_ev);
 	if (srv->store != NULL)
 		store_link_reader(srv->store, NULL, NULL, NULL);
 	store_close(srv->rstore);

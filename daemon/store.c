@@ -798,9 +798,6 @@ int
 store_read_begin(struct store *st, char **cause)
 {
 	if (!st->snap) {
-		/* A failed COMMIT may have left its transaction open. */
-		if (!sqlite3_get_autocommit(st->db))
-			store_rollback(st);
 		if (store_run(st, "BEGIN", cause) == -1)
 			return -1;
 		st->snap = 1;
@@ -840,6 +837,7 @@ store_read_release(struct store *st)
 	    store_run(st, "COMMIT", &cause) == -1) {
 		log_warnx("%s", cause);
 		free(cause);
+		store_rollback(st);	/* no read may stay on it */
 	}
 }
 

@@ -184,7 +184,6 @@ watch_fanout(struct server *srv, Samen__V1__Change **changes, size_t n)
 				break;
 			}
 		}
-		conn_flush(c);
 	}
 	for (i = 0; i < n; i++)
 		free(body[i].data);
