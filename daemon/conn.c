@@ -332,27 +332,11 @@ conn_fail(struct conn *c, uint64_t id, Samen__V1__Status__Code code,
 	conn_close(c);
 }
 
-/*
- * The connection's output buffer, to add to; conn_flush() after adding
- * sends it in this turn.
- */
+/* The connection's output buffer. */
 struct evbuffer *
 conn_output(struct conn *c)
 {
-	struct evbuffer *out = bufferevent_get_output(c->bev);
-
-	c->kick = evbuffer_get_length(out) == 0;
-	return out;
-}
-
-/* What was added to conn_output() goes out in this turn. */
-void
-conn_flush(struct conn *c)
-{
-	if (c->kick) {
-		c->kick = 0;
-		conn_kick(c);
-	}
+	return bufferevent_get_output(c->bev);
 }
 
 /* Reads on after a held write was answered. */

@@ -277,8 +277,8 @@ dispatch_request(struct conn *c, uint64_t id, const Samen__V1__Request *req)
 	if (ctx.sync_changes != NULL)
 		evbuffer_free(ctx.sync_changes);
 	if (ctx.trailer != NULL) {
+		/* Behind the answer: its write, kicked, takes both. */
 		evbuffer_add_buffer(conn_output(c), ctx.trailer);
-		conn_flush(c);
 		evbuffer_free(ctx.trailer);
 	}
 	for (i = 0; i < ctx.nfrees; i++)

@@ -116,7 +116,6 @@ struct conn {
 	uint64_t		 requests;
 	int			 partial;	/* a frame has begun */
 	int			 throttled;	/* read on once output drains */
-	int			 kick;		/* conn_output() found it empty */
 	int			 reading_on;	/* on the server's readon list */
 	int			 refused;	/* after the handshake */
 	double			 tokens;	/* the request budget */
@@ -413,7 +412,6 @@ void	 conn_fail(struct conn *, uint64_t, Samen__V1__Status__Code,
 void	 conn_send_status(struct conn *, uint64_t, Samen__V1__Status__Code,
 	    const char *);
 struct evbuffer *conn_output(struct conn *);
-void	 conn_flush(struct conn *);
 struct event *conn_readon_new(struct server *);
 void	 conn_watching(struct conn *, uint64_t);
 void	 conn_revoke_check(struct server *, struct ssl_ctx_st *);
