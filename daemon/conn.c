@@ -255,8 +255,8 @@ conn_close_all(struct server *srv)
 }
 
 /*
- * An answer to a connection with nothing queued goes out in this pass of
- * the loop.  libevent 2.1's bufferevent_openssl only arms its write
+ * An answer just added to a connection that had nothing queued goes out
+ * in this pass of the loop.  libevent 2.1's bufferevent_openssl only arms its write
  * event when output arrives, so each answer would cost a turn and two
  * epoll_ctl calls (arm, then disarm once written).  Running the write
  * event now, after this pass's reads, writes each connection's answers
@@ -273,10 +273,8 @@ conn_close_all(struct server *srv)
 static void
 conn_kick(struct conn *c)
 {
-	if (c->ssl == NULL || c->srv->committing ||
-	    evbuffer_get_length(bufferevent_get_output(c->bev)) == 0)
-		return;
-	event_active(&c->bev->ev_write, EV_WRITE, 1);
+	if (c->ssl != NULL && !c->srv->committing)
+		event_active(&c->bev->ev_write, EV_WRITE, 1);
 }
 
 /* Queues one frame for the client. */
