@@ -1598,18 +1598,49 @@ ready_main(int runs, char **cmd)
 
 /* ---- main ------------------------------------------------------------ */
 
-/* Prints the usage and exits 64. */
+/* Prints the usage (--help: with what it means, on stdout) and exits. */
 static void
-load_usage(void)
+load_usage(int help)
 {
-	fprintf(stderr,
+	FILE *f = help ? stdout : stderr;
+
+	fprintf(f,
 	    "usage: samen-load [--bundle FILE | --ca FILE --cert FILE "
 	    "--key FILE]\n"
 	    "           [-c C] [-p P] [-d D] [-r R] [-i MS] [-n N] [--resume] "
 	    "[--name NAME]\n"
 	    "           HOST:PORT hello|sync|put|watch|handshake|idle\n"
 	    "       samen-load ready RUNS -- SAMEND [ARGS...]\n");
-	exit(64);
+	if (help)
+		fprintf(f, "\n"
+		    "Loads a samend with real client certificates and prints "
+		    "its figures,\none \"name value unit\" per line "
+		    "(comments start with #).\n\n"
+		    "  --bundle FILE   the client's bundle (CA, certificate, "
+		    "key), as samend\n"
+		    "                  pki issue writes it\n"
+		    "  --ca, --cert, --key FILE   the same in three files\n"
+		    "  -c C            connections (default 50)\n"
+		    "  -p P            requests in flight per connection "
+		    "(default 1)\n"
+		    "  -d D            seconds to run (default 10)\n"
+		    "  -r R            connections set up at a time "
+		    "(default 64)\n"
+		    "  -i MS           watch: milliseconds between writes "
+		    "(default 100)\n"
+		    "  -n N            stop after N requests\n"
+		    "  --resume        handshake: resume TLS sessions "
+		    "(tickets)\n"
+		    "  --name NAME     prefix of the figures' names "
+		    "(default: the workload)\n\n"
+		    "Workloads: hello (the wire floor), sync (a small delta), "
+		    "put (a durable\nagenda edit), watch (C watchers, one "
+		    "writer: time until the last has it),\nhandshake (a new "
+		    "connection per request), idle (C connections held open).\n"
+		    "ready RUNS starts SAMEND RUNS times and times start to "
+		    "READY.\n"
+		    "Exit status: 0 done, 1 the run failed, 64 usage.\n");
+	exit(help ? 0 : 64);
 }
 
 /* Parses the options, sets the connections up, runs, reports. */
@@ -1623,6 +1654,7 @@ main(int argc, char **argv)
 		{ "key", required_argument, NULL, 'K' },
 		{ "resume", no_argument, NULL, 'R' },
 		{ "name", required_argument, NULL, 'N' },
+		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct load *ld = xcalloc(1, sizeof(*ld));
@@ -1649,7 +1681,7 @@ main(int argc, char **argv)
 	ld->ramp = 64;
 	ld->interval_ms = 100;
 	ld->max_requests = LOAD_MAX_REQUESTS;
-	while ((ch = getopt_long(argc, argv, "c:p:d:r:i:n:", longopts,
+	while ((ch = getopt_long(argc, argv, "c:p:d:r:i:n:h", longopts,
 	    NULL)) != -1) {
 		switch (ch) {
 		case 'b':
@@ -1694,12 +1726,15 @@ main(int argc, char **argv)
 			ld->max_requests = (unsigned long long)load_number(
 			    optarg, "N", 1, (long long)LOAD_MAX_REQUESTS);
 			break;
+		case 'h':
+			load_usage(1);
+			break;
 		default:
-			load_usage();
+			load_usage(0);
 		}
 	}
 	if (argc - optind != 2)
-		load_usage();
+		load_usage(0);
 	if (bundle == NULL && (files.ca == NULL || files.cert == NULL ||
 	    files.key == NULL)) {
 		fprintf(stderr, "samen-load: give --bundle FILE, or --ca, "
@@ -1713,7 +1748,7 @@ main(int argc, char **argv)
 			break;
 	}
 	if (m == sizeof(load_mode_names) / sizeof(load_mode_names[0]))
-		load_usage();
+		load_usage(0);
 	ld->mode = (enum load_mode)m;
 	if (ld->name == NULL)
 		ld->name = load_mode_names[m];

@@ -264,15 +264,20 @@ commit_frame_id(struct evbuffer *out)
  * Appends a held answer to its connection's output by copying: moved
  * whole, each answer would stay its own buffer chain, and go out as its
  * own TLS record and write(2); copied, the answers of one batch to one
- * connection share them.
+ * connection share them.  The first to a connection with nothing
+ * queued kicks its write, which takes the rest of the pass's too.
  */
 static void
-commit_copy(struct evbuffer *out, struct evbuffer *held)
+commit_copy(struct conn *c, struct evbuffer *held)
 {
+	struct evbuffer *out = conn_output(c);
 	size_t len = evbuffer_get_length(held);
+	int idle = evbuffer_get_length(out) == 0;
 
 	if (len > 0 && evbuffer_add(out, evbuffer_pullup(held, -1), len) == -1)
 		fatalx("commit: cannot queue an answer");
+	if (idle && len > 0)
+		conn_kick(c);
 }
 
 /* True when another held answer for c follows in the list. */
@@ -336,7 +341,7 @@ commit_flush(struct server *srv)
 			continue;
 		p->conn->pending--;
 		if (ok || !p->write)
-			commit_copy(conn_output(p->conn), p->out);
+			commit_copy(p->conn, p->out);
 		else
 			conn_send_status(p->conn, commit_frame_id(p->out),
 			    SAMEN__V1__STATUS__CODE__UNAVAILABLE, full ?
@@ -373,6 +378,7 @@ commit_cb(evutil_socket_t fd, short what, void *arg)
 	srv->committing = 1;
 	commit_flush(srv);
 	srv->committing = 0;
+	conn_kicked_end(srv);
 }
 
 /* Frees the batch (committing what is open). */

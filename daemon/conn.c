@@ -205,6 +205,8 @@ conn_lost(struct conn *c, const char *why)
 	commit_forget_conn(srv, c);
 	if (c->reading_on)
 		TAILQ_REMOVE(&srv->readon, c, readon_entry);
+	if (c->kicked)
+		TAILQ_REMOVE(&srv->kicked, c, kicked_entry);
 	frame_free(c->held);
 	TAILQ_REMOVE(&srv->conns, c, entry);
 	srv->nconns--;
@@ -256,25 +258,80 @@ conn_close_all(struct server *srv)
 
 /*
  * An answer just added to a connection that had nothing queued goes out
- * in this pass of the loop.  libevent 2.1's bufferevent_openssl only arms its write
- * event when output arrives, so each answer would cost a turn and two
- * epoll_ctl calls (arm, then disarm once written).  Running the write
- * event now, after this pass's reads, writes each connection's answers
- * together, and the arming and disarming cancel out in the epoll change
- * list (an active event is not queued twice).  Output that is backed up
- * waits for the socket to take it, as before.  Called after the output
- * was added: libevent arms an event that is already active only in
- * name, and the write would then never resume after a full socket.
+ * in this pass of the loop.  libevent 2.1's bufferevent_openssl only
+ * arms its write event when output arrives, so each answer would cost a
+ * turn and two epoll_ctl calls (arm, then disarm once written).  Running
+ * the write event now, after this pass's reads, writes each
+ * connection's answers together, and the arming and disarming cancel out
+ * in the epoll change list (an active event is not queued twice).
+ * Output that is backed up waits for the socket to take it, as before.
+ * Called after the output was added: libevent arms an event that is
+ * already active only in name, and the write would then never resume
+ * after a full socket.
  *
- * Not in the commit's pass: the write event, at the readers' priority,
- * would run only after libevent has polled again, as it does unkicked.
+ * In the commit's pass (priority 2) the write event is raised to that
+ * priority, or it would run only after libevent has polled again; the
+ * kicked list's event, queued behind those writes at the end of the
+ * pass (conn_kicked_end), sets it back to 1, so that what a full socket
+ * left over goes out at the readers' pace, not the commit's.  An active
+ * event keeps its priority (libevent refuses the change).
  * (Connections without TLS, in the fuzz harness, have no such event.)
  */
-static void
+void
 conn_kick(struct conn *c)
 {
-	if (c->ssl != NULL && !c->srv->committing)
-		event_active(&c->bev->ev_write, EV_WRITE, 1);
+	struct event *ev;
+
+	if (c->ssl == NULL)
+		return;
+	ev = &c->bev->ev_write;
+	if (c->srv->committing) {
+		if (event_priority_set(ev, 2) == 0 && !c->kicked) {
+			c->kicked = 1;
+			TAILQ_INSERT_TAIL(&c->srv->kicked, c, kicked_entry);
+		}
+	} else if (c->kicked)
+		(void)event_priority_set(ev, 1);
+	event_active(ev, EV_WRITE, 1);
+}
+
+/* The commit's pass is over: its kicked writes are queued before this. */
+void
+conn_kicked_end(struct server *srv)
+{
+	if (!TAILQ_EMPTY(&srv->kicked))
+		event_active(srv->kicked_ev, EV_TIMEOUT, 1);
+}
+
+/* After the commit's writes: their events back at the readers' priority. */
+static void
+conn_kicked_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct server *srv = arg;
+	struct conn *c;
+
+	(void)fd;
+	(void)what;
+	while ((c = TAILQ_FIRST(&srv->kicked)) != NULL) {
+		TAILQ_REMOVE(&srv->kicked, c, kicked_entry);
+		c->kicked = 0;
+		/* Active again only if kicked since, at 1 already. */
+		(void)event_priority_set(&c->bev->ev_write, 1);
+	}
+}
+
+/* The server's kicked event, at the commit's priority. */
+struct event *
+conn_kicked_new(struct server *srv)
+{
+	struct event *ev;
+
+	if ((ev = event_new(srv->base, -1, 0, conn_kicked_cb, srv)) != NULL &&
+	    event_priority_set(ev, 2) == -1) {
+		event_free(ev);
+		ev = NULL;
+	}
+	return ev;
 }
 
 /* Queues one frame for the client. */

@@ -117,12 +117,14 @@ struct conn {
 	int			 partial;	/* a frame has begun */
 	int			 throttled;	/* read on once output drains */
 	int			 reading_on;	/* on the server's readon list */
+	int			 kicked;	/* on the server's kicked list */
 	int			 refused;	/* after the handshake */
 	double			 tokens;	/* the request budget */
 	uint64_t		 requests_refused;
 	struct timeval		 refilled;	/* when it last grew */
 	TAILQ_ENTRY(conn)	 entry;
 	TAILQ_ENTRY(conn)	 readon_entry;
+	TAILQ_ENTRY(conn)	 kicked_entry;
 };
 TAILQ_HEAD(conn_list, conn);
 
@@ -155,6 +157,8 @@ struct server {
 	int			 committing;	/* in the commit event */
 	struct conn_list	 readon;	/* records buffered in OpenSSL */
 	struct event		*readon_ev;	/* reads them, next turn */
+	struct conn_list	 kicked;	/* written in the commit's pass */
+	struct event		*kicked_ev;	/* then back to priority 1 */
 	uint64_t		 watchdog_usec;	/* 0: no watchdog */
 	int			 notify;	/* NOTIFY_SOCKET is set */
 	int			 lock;		/* the state directory's */
@@ -412,7 +416,10 @@ void	 conn_fail(struct conn *, uint64_t, Samen__V1__Status__Code,
 void	 conn_send_status(struct conn *, uint64_t, Samen__V1__Status__Code,
 	    const char *);
 struct evbuffer *conn_output(struct conn *);
+void	 conn_kick(struct conn *);
+void	 conn_kicked_end(struct server *);
 struct event *conn_readon_new(struct server *);
+struct event *conn_kicked_new(struct server *);
 void	 conn_watching(struct conn *, uint64_t);
 void	 conn_revoke_check(struct server *, struct ssl_ctx_st *);
 

@@ -328,6 +328,7 @@ server_start(struct server *srv, char **cause)
 	TAILQ_INIT(&srv->conns);
 	TAILQ_INIT(&srv->lingering);
 	TAILQ_INIT(&srv->readon);
+	TAILQ_INIT(&srv->kicked);
 	srv->started = time(NULL);
 	srv->lock = -1;
 	if ((srv->lock = backup_lock(srv->cfg->state_dir, cause)) == -1)
@@ -358,7 +359,8 @@ server_start(struct server *srv, char **cause)
 	    (srv->snap_end = event_new(srv->base, -1, 0, server_snap_end_cb,
 	    srv)) == NULL ||
 	    event_priority_set(srv->snap_end, 2) == -1 ||
-	    (srv->readon_ev = conn_readon_new(srv)) == NULL) {
+	    (srv->readon_ev = conn_readon_new(srv)) == NULL ||
+	    (srv->kicked_ev = conn_kicked_new(srv)) == NULL) {
 		xasprintf(cause, "cannot set up the event loop");
 		return -1;
 	}
@@ -421,6 +423,8 @@ server_free(struct server *srv)
 		event_free(srv->snap_end);
 	if (srv->readon_ev != NULL)
 		event_free(srv->readon_ev);
+	if (srv->kicked_ev != NULL)
+		event_free(srv->kicked_ev);
 	if (srv->store != NULL)
 		store_link_reader(srv->store, NULL, NULL, NULL);
 	store_close(srv->rstore);

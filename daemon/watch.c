@@ -164,6 +164,7 @@ watch_fanout(struct server *srv, Samen__V1__Change **changes, size_t n)
 	struct evbuffer *out;
 	struct watch_body *body;
 	size_t i;
+	int idle;
 
 	if (n == 0)
 		return;
@@ -173,6 +174,7 @@ watch_fanout(struct server *srv, Samen__V1__Change **changes, size_t n)
 		if (c->state != CONN_WATCHING)
 			continue;
 		out = conn_output(c);
+		idle = evbuffer_get_length(out) == 0;
 		for (i = 0; i < n; i++) {
 			if (body[i].data == NULL)
 				watch_pack_body(&body[i], changes[i]);
@@ -184,6 +186,8 @@ watch_fanout(struct server *srv, Samen__V1__Change **changes, size_t n)
 				break;
 			}
 		}
+		if (idle)
+			conn_kick(c);
 	}
 	for (i = 0; i < n; i++)
 		free(body[i].data);
