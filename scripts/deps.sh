@@ -7,7 +7,7 @@ missing=""
 
 # pkg-config module -> Debian package
 for pair in \
-	libevent:libevent-dev \
+	libevent_core:libevent-dev \
 	libevent_openssl:libevent-dev \
 	libprotobuf-c:libprotobuf-c-dev \
 	sqlite3:libsqlite3-dev \
