@@ -4,6 +4,8 @@
 # writing, restore with its checks, a database from a newer samend.
 
 load helpers
+# `run !` (a command that must fail): a bare `! cmd` fails no test
+bats_require_minimum_version 1.5.0
 
 NOTIFY_LISTEN="$ROOT/$BUILD/notify-listen"
 
@@ -67,6 +69,27 @@ wait_file() {
 	! grep -q "watchdog" "$T/samend.log"
 }
 
+@test "an abstract NOTIFY_SOCKET (@name) is served; WATCHDOG_PID of another process turns the watchdog off" {
+	sock="@samen-test-$$-$RANDOM"
+	"$NOTIFY_LISTEN" "$sock" 30 >"$T/notify.out" &
+	NL=$!
+	BG_PIDS="$NL"
+	for i in $(seq 1 50); do
+		grep -q " $sock\$" /proc/net/unix && break
+		sleep 0.1
+	done
+	# the watchdog is for PID 1, not for samend
+	NOTIFY_SOCKET="$sock" WATCHDOG_USEC=200000 WATCHDOG_PID=1 start_samend
+	wait_file "$T/notify.out" '^READY=1$'
+	sleep 1
+	run ! grep -q '^WATCHDOG=1$' "$T/notify.out"
+	run ! grep -q "watchdog" "$T/samend.log"
+	stop_samend
+	wait "$NL"
+	grep -q '^STOPPING=1$' "$T/notify.out"
+	BG_PIDS=
+}
+
 @test "SIGHUP re-reads the limits and the log level without dropping anyone" {
 	# without -d, so that the configured level counts
 	"$SAMEND" -c "$T/samend.conf" >"$T/samend.log" 2>&1 &
@@ -78,7 +101,7 @@ wait_file() {
 	BG_PIDS=$!
 	run as clerk-leiden agenda add --phase after --title "Een titel van ruim dertig tekens lang"
 	[ "$status" -eq 0 ]
-	! grep -q "debug:" "$T/samend.log"
+	run ! grep -q "debug:" "$T/samend.log"
 	printf '[server]\nlog_level = debug\n[limits]\nmax_title = 20\n' >>"$T/samend.conf"
 	# the section headers repeat: libinih takes the later value
 	kill -HUP "$(samend_pid)"
@@ -221,7 +244,7 @@ wait_file() {
 	[[ "$output" == *"nothing-here.db: No such file or directory"* ]]
 
 	[ "$(sha256sum "$T/state/samen.db")" = "$sum" ]
-	! ls "$T/state/" | grep -q 'before-restore'
+	[ -z "$(find "$T/state" -name '*before-restore*')" ]
 	run "$SAMEND" -c "$T/samend.conf" restore "$T/offline.db"
 	[ "$status" -eq 0 ]
 }
@@ -257,9 +280,9 @@ wait_file() {
 	kill -HUP "$(samend_pid)"
 	wait_log "reloaded configuration"
 	grep -q "debug:" "$T/samend.log"
-	! grep -q -- "$secret" "$T/samend.log"
-	! grep -q -- "-----BEGIN" "$T/samend.log"
-	! grep -qi "private" "$T/samend.log"
+	run ! grep -q -- "$secret" "$T/samend.log"
+	run ! grep -q -- "-----BEGIN" "$T/samend.log"
+	run ! grep -qi "private" "$T/samend.log"
 	# one line per event: every line starts with the program's name
 	! grep -v '^samend: ' "$T/samend.log"
 }

@@ -3,14 +3,16 @@
  *
  *	notify-listen PATH SECONDS
  *
- * Binds a datagram socket at PATH and prints every message it receives
- * (sd_notify's NAME=VALUE lines), one line per assignment, until it has
- * seen STOPPING=1 or SECONDS have passed.  Exits 0 after STOPPING=1, 1
- * when the time ran out.
+ * Binds a datagram socket at PATH (with a leading '@', the abstract
+ * name that follows, as systemd's $NOTIFY_SOCKET may give) and prints
+ * every message it receives (sd_notify's NAME=VALUE lines), one line per
+ * assignment, until it has seen STOPPING=1 or SECONDS have passed.
+ * Exits 0 after STOPPING=1, 1 when the time ran out.
  */
 #include <sys/socket.h>
 #include <sys/un.h>
 
+#include <stddef.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,7 +28,8 @@ main(int argc, char *argv[])
 	char buf[4096];
 	ssize_t n;
 	time_t end;
-	int fd, stopping = 0;
+	socklen_t len;
+	int fd, stopping = 0, abstract;
 
 	if (argc != 3 || strlen(argv[1]) >= sizeof(sun.sun_path)) {
 		fprintf(stderr, "usage: notify-listen PATH SECONDS\n");
@@ -35,9 +38,16 @@ main(int argc, char *argv[])
 	memset(&sun, 0, sizeof(sun));
 	sun.sun_family = AF_UNIX;
 	strcpy(sun.sun_path, argv[1]);
-	unlink(argv[1]);
+	abstract = argv[1][0] == '@';
+	len = sizeof(sun);
+	if (abstract) {
+		sun.sun_path[0] = '\0';
+		len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) +
+		    strlen(argv[1]));
+	} else
+		unlink(argv[1]);
 	if ((fd = socket(AF_UNIX, SOCK_DGRAM, 0)) == -1 ||
-	    bind(fd, (struct sockaddr *)&sun, sizeof(sun)) == -1) {
+	    bind(fd, (struct sockaddr *)&sun, len) == -1) {
 		perror(argv[1]);
 		return 1;
 	}
@@ -55,6 +65,7 @@ main(int argc, char *argv[])
 		stopping = strstr(buf, "STOPPING=1") != NULL;
 	}
 	close(fd);
-	unlink(argv[1]);
+	if (!abstract)
+		unlink(argv[1]);
 	return stopping ? 0 : 1;
 }
