@@ -339,8 +339,7 @@ entity_read(struct dispatch_ctx *ctx, uint64_t since, uint64_t pass,
 
 	if (store_read_begin(rs, &cause) == -1)
 		return dispatch_store_error(ctx, cause);
-	if (store_meta_get(rs, "rev", &r, &cause) == -1 ||
-	    store_meta_get(rs, "purged_rev", &purged, &cause) == -1) {
+	if (store_read_revs(rs, &r, &purged, &cause) == -1) {
 		store_read_end(rs);
 		return dispatch_store_error(ctx, cause);
 	}

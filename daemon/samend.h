@@ -240,6 +240,7 @@ int	 store_cert_list(struct store *, struct cert_record **, size_t *,
 	    char **);
 void	 store_cert_free(struct cert_record *, size_t);
 int	 store_meta_get(struct store *, const char *, int64_t *, char **);
+int	 store_read_revs(struct store *, int64_t *, int64_t *, char **);
 int	 store_next_seq(struct store *, char, int64_t *, char **);
 int	 store_savepoint(struct store *, uint64_t *, char **);
 void	 store_savepoint_end(struct store *, uint64_t, int);

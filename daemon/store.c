@@ -35,6 +35,8 @@ struct store {
 	int		 snap;		/* open */
 	int		 readers;	/* begun and not yet ended */
 	int		 stale;		/* to end once the readers are done */
+	int		 snap_revs;	/* its rev and purged_rev are read: */
+	int64_t		 snap_rev, snap_purged;
 	void		(*snap_cb)(void *);	/* told when one opens */
 	void		*snap_arg;
 	/* The writing handle: the reading handle each commit refreshes. */
@@ -801,10 +803,34 @@ store_read_begin(struct store *st, char **cause)
 		if (store_run(st, "BEGIN", cause) == -1)
 			return -1;
 		st->snap = 1;
+		st->snap_revs = 0;
 		if (st->snap_cb != NULL)
 			st->snap_cb(st->snap_arg);
 	}
 	st->readers++;
+	return 0;
+}
+
+/*
+ * The rev and purged_rev a reader sees (after store_read_begin), read
+ * once per snapshot: they cannot change inside it.  Read anew when an
+ * error has ended the transaction under the snapshot.
+ */
+int
+store_read_revs(struct store *st, int64_t *rev, int64_t *purged,
+    char **cause)
+{
+	int open = st->snap && !sqlite3_get_autocommit(st->db);
+
+	if (!open || !st->snap_revs) {
+		if (store_meta_get(st, "rev", &st->snap_rev, cause) == -1 ||
+		    store_meta_get(st, "purged_rev", &st->snap_purged,
+		    cause) == -1)
+			return -1;
+		st->snap_revs = open;
+	}
+	*rev = st->snap_rev;
+	*purged = st->snap_purged;
 	return 0;
 }
 
@@ -832,6 +858,7 @@ store_read_release(struct store *st)
 	}
 	st->snap = 0;
 	st->stale = 0;
+	st->snap_revs = 0;
 	/* An error inside may have rolled the transaction back already. */
 	if (!sqlite3_get_autocommit(st->db) &&
 	    store_run(st, "COMMIT", &cause) == -1) {

@@ -1,6 +1,7 @@
 /*
  * Unit tests of daemon/store.c: the reading handle's shared snapshot
- * (store_read_begin) and its end at each commit of the writing handle.
+ * (store_read_begin) and its end at each commit of the writing handle;
+ * the rev and purged_rev read once per snapshot (store_read_revs).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -93,16 +94,22 @@ commit_item(struct store *w, const char *id)
 	assert_int_equal(store_commit(w, &cause), 0);
 }
 
-/* The rev the reader sees, in one read of the shared snapshot. */
+/*
+ * The rev the reader sees, in one read of the shared snapshot: as a sync
+ * reads it (store_read_revs), and as the meta table holds it.
+ */
 static int64_t
 read_rev(struct store *r)
 {
 	char *cause = NULL;
-	int64_t rev = -1;
+	int64_t rev = -1, purged = -1, meta = -2;
 
 	assert_int_equal(store_read_begin(r, &cause), 0);
-	assert_int_equal(store_meta_get(r, "rev", &rev, &cause), 0);
+	assert_int_equal(store_read_revs(r, &rev, &purged, &cause), 0);
+	assert_int_equal(store_meta_get(r, "rev", &meta, &cause), 0);
+	assert_int_equal(purged, 0);
 	store_read_end(r);
+	assert_int_equal(rev, meta);
 	return rev;
 }
 
@@ -148,7 +155,7 @@ test_commit_during_read(void **state)
 {
 	struct fixture *fx = *state;
 	char *cause = NULL;
-	int64_t rev = -1;
+	int64_t rev = -1, purged = -1;
 
 	commit_item(fx->w, "a");
 	assert_int_equal(store_read_begin(fx->r, &cause), 0);
@@ -158,6 +165,8 @@ test_commit_during_read(void **state)
 	commit_item(fx->w, "b");
 	assert_int_equal(store_meta_get(fx->r, "rev", &rev, &cause), 0);
 	assert_int_equal(rev, 1);		/* still its snapshot */
+	assert_int_equal(store_read_revs(fx->r, &rev, &purged, &cause), 0);
+	assert_int_equal(rev, 1);
 	store_read_end(fx->r);
 	assert_int_equal(read_rev(fx->r), 2);
 	assert_int_equal(fx->opened, 2);
