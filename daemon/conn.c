@@ -272,9 +272,9 @@ conn_close_all(struct server *srv)
  * In the commit's pass (priority 2) the write event is raised to that
  * priority, or it would run only after libevent has polled again; the
  * kicked list's event, queued behind those writes at the end of the
- * pass (conn_kicked_end), sets it back to 1, so that what a full socket
- * left over goes out at the readers' pace, not the commit's.  An active
- * event keeps its priority (libevent refuses the change).
+ * commit (conn_kicked_end), sets it back to 1, so that what a full
+ * socket left over goes out at the readers' pace, not the commit's.
+ * An active event keeps its priority (libevent refuses the change).
  * (Connections without TLS, in the fuzz harness, have no such event.)
  */
 void
@@ -295,29 +295,61 @@ conn_kick(struct conn *c)
 	event_active(ev, EV_WRITE, 1);
 }
 
-/* The commit's pass is over: its kicked writes are queued before this. */
+/*
+ * A commit is over: the kicked list's event goes behind its kicked
+ * writes.  Taken off the queue first: a second commit in the same pass
+ * (a connection it resumed wrote again) kicks writes behind where the
+ * event of the first one waits, and an active event keeps its place.
+ */
 void
 conn_kicked_end(struct server *srv)
 {
-	if (!TAILQ_EMPTY(&srv->kicked))
-		event_active(srv->kicked_ev, EV_TIMEOUT, 1);
+	if (TAILQ_EMPTY(&srv->kicked))
+		return;
+	event_del(srv->kicked_ev);
+	event_active(srv->kicked_ev, EV_TIMEOUT, 1);
 }
 
-/* After the commit's writes: their events back at the readers' priority. */
+/*
+ * After the commit's writes: their events back at the readers'
+ * priority.  One still active at 2 (kicked after this event was queued)
+ * is tried again behind it; one active at 1 was kicked since, outside a
+ * commit, and is there already.
+ */
 static void
 conn_kicked_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct server *srv = arg;
+	struct conn_list again;
 	struct conn *c;
+	struct event *ev;
 
 	(void)fd;
 	(void)what;
+	TAILQ_INIT(&again);
 	while ((c = TAILQ_FIRST(&srv->kicked)) != NULL) {
 		TAILQ_REMOVE(&srv->kicked, c, kicked_entry);
+		ev = &c->bev->ev_write;
+		if (event_priority_set(ev, 1) == -1 &&
+		    event_get_priority(ev) != 1) {
+			TAILQ_INSERT_TAIL(&again, c, kicked_entry);
+			continue;
+		}
 		c->kicked = 0;
-		/* Active again only if kicked since, at 1 already. */
-		(void)event_priority_set(&c->bev->ev_write, 1);
 	}
+	if (!TAILQ_EMPTY(&again)) {
+		TAILQ_CONCAT(&srv->kicked, &again, kicked_entry);
+		event_active(srv->kicked_ev, EV_TIMEOUT, 1);
+	}
+#ifdef SAMEN_FAULTS
+	/* The test build checks that no write was left at the commit's. */
+	TAILQ_FOREACH(c, &srv->conns, entry) {
+		if (!c->kicked && c->ssl != NULL &&
+		    event_get_priority(&c->bev->ev_write) != 1)
+			fatalx("%s: write event left at priority %d", c->peer,
+			    event_get_priority(&c->bev->ev_write));
+	}
+#endif
 }
 
 /* The server's kicked event, at the commit's priority. */

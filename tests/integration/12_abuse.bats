@@ -268,6 +268,33 @@ wait_file() {
 	still_serving
 }
 
+@test "puts and syncs pipelined on one connection, two watchers: every answer in order, every change watched" {
+	serve
+	for w in 1 2; do
+		as bystander --json watch --since 0 >"$T/watch$w.out" \
+		    2>"$T/watch$w.err" &
+		BG="$BG $!"
+	done
+	# Each put waits for its commit and the sync after it for the put;
+	# that commit's answers resume the connection, whose next put starts
+	# another commit in the same pass of samend's loop.  (The test build
+	# stops samend if a write is left at the commit's priority.)
+	run probe clerk-leiden mixed 40
+	[ "$status" -eq 0 ]
+	echo "${lines[2]}" >&3
+	[ "${lines[2]}" = "mixed sent=40 answered=40 in_order=yes OK=40 RESOURCE_EXHAUSTED=0" ]
+	for w in 1 2; do
+		for i in $(seq 1 100); do
+			[ "$(grep -o '"title":"mixed [0-9]*"' "$T/watch$w.out" |
+			    sort -u | wc -l)" -ge 20 ] && break
+			sleep 0.1
+		done
+		[ "$(grep -o '"title":"mixed [0-9]*"' "$T/watch$w.out" |
+		    sort -u | wc -l)" -eq 20 ]
+	done
+	still_serving
+}
+
 @test "pipelined requests whose answers are not read do not grow samend without bound" {
 	# AddressSanitizer holds freed memory in quarantine: RSS bounds are
 	# measured on the plain build.

@@ -33,6 +33,11 @@
  *	pipeline N [LIMIT]  hello, then N requests (hello and sync of LIMIT
  *			changes, default 1, by turns) back to back without
  *			reading, then reads the N answers
+ *	mixed N		hello, then N requests (agenda put and sync of one
+ *			change, by turns) back to back without reading, then
+ *			reads the N answers: each put waits for its commit,
+ *			the sync after it for the put, the put after that
+ *			starts the next commit
  *	flood N [WAIT]	hello, then N agenda puts back to back, then reads
  *			the N answers; after WAIT seconds one more put
  *	puts N BYTES	hello, then N agenda puts one after the other, each
@@ -311,24 +316,34 @@ queue_put_item(struct evbuffer *b, uint64_t id, const char *title,
 	queue_request(b, id, &req);
 }
 
+/* Queues a sync of at most limit changes from rev 0. */
+static void
+queue_sync(struct evbuffer *b, uint64_t id, uint32_t limit)
+{
+	Samen__V1__Request req = SAMEN__V1__REQUEST__INIT;
+	Samen__V1__SyncRequest sy = SAMEN__V1__SYNC_REQUEST__INIT;
+
+	sy.limit = limit;
+	req.body_case = SAMEN__V1__REQUEST__BODY_SYNC;
+	req.sync = &sy;
+	queue_request(b, id, &req);
+}
+
 /* Queues a hello (odd ids) or a sync of limit changes (even ids). */
 static void
 queue_hello_or_sync(struct evbuffer *b, uint64_t id, uint32_t limit)
 {
 	Samen__V1__Request req = SAMEN__V1__REQUEST__INIT;
 	Samen__V1__HelloRequest h = SAMEN__V1__HELLO_REQUEST__INIT;
-	Samen__V1__SyncRequest sy = SAMEN__V1__SYNC_REQUEST__INIT;
 
-	if (id % 2 == 1) {
-		h.protocol_version = 1;
-		h.client_name = (char *)(uintptr_t)"wireprobe";
-		req.body_case = SAMEN__V1__REQUEST__BODY_HELLO;
-		req.hello = &h;
-	} else {
-		sy.limit = limit;
-		req.body_case = SAMEN__V1__REQUEST__BODY_SYNC;
-		req.sync = &sy;
+	if (id % 2 == 0) {
+		queue_sync(b, id, limit);
+		return;
 	}
+	h.protocol_version = 1;
+	h.client_name = (char *)(uintptr_t)"wireprobe";
+	req.body_case = SAMEN__V1__REQUEST__BODY_HELLO;
+	req.hello = &h;
 	queue_request(b, id, &req);
 }
 
@@ -1040,6 +1055,23 @@ main(int argc, char **argv)
 		send_buffer(b);
 		evbuffer_free(b);
 		read_answers("pipeline", 2, n);
+	} else if (strcmp(mode, "mixed") == 0 && argc == 7) {
+		struct evbuffer *b = evbuffer_new();
+		unsigned n = (unsigned)strtoul(argv[6], NULL, 10), k;
+		char title[64];
+
+		send_hello(1);
+		read_one();
+		for (k = 0; k < n; k++) {
+			snprintf(title, sizeof(title), "mixed %u", k + 1);
+			if (k % 2 == 0)
+				queue_put_item(b, 2 + k, title, "");
+			else
+				queue_sync(b, 2 + k, 1);
+		}
+		send_buffer(b);
+		evbuffer_free(b);
+		read_answers("mixed", 2, n);
 	} else if (strcmp(mode, "flood") == 0 && (argc == 7 || argc == 8)) {
 		struct evbuffer *b = evbuffer_new();
 		unsigned n = (unsigned)strtoul(argv[6], NULL, 10), k;
