@@ -399,6 +399,11 @@ server_run(struct server *srv)
 void
 server_free(struct server *srv)
 {
+	struct event *evs[] = { srv->sig_term, srv->sig_int, srv->sig_hup,
+	    srv->sig_usr1, srv->tick, srv->snap_end, srv->readon_ev,
+	    srv->kicked_ev };
+	size_t i;
+
 	commit_free(srv);
 	conn_close_all(srv);
 	while (!TAILQ_EMPTY(&srv->conns))
@@ -407,24 +412,12 @@ server_free(struct server *srv)
 		conn_linger_free(TAILQ_FIRST(&srv->lingering));
 	if (srv->listener != NULL)
 		evconnlistener_free(srv->listener);
-	if (srv->sig_term != NULL)
-		event_free(srv->sig_term);
-	if (srv->sig_int != NULL)
-		event_free(srv->sig_int);
-	if (srv->sig_hup != NULL)
-		event_free(srv->sig_hup);
-	if (srv->sig_usr1 != NULL)
-		event_free(srv->sig_usr1);
-	if (srv->tick != NULL)
-		event_free(srv->tick);
+	for (i = 0; i < sizeof(evs) / sizeof(evs[0]); i++) {
+		if (evs[i] != NULL)
+			event_free(evs[i]);
+	}
 	if (srv->tls != NULL)
 		tls_ctx_free(srv->tls);
-	if (srv->snap_end != NULL)
-		event_free(srv->snap_end);
-	if (srv->readon_ev != NULL)
-		event_free(srv->readon_ev);
-	if (srv->kicked_ev != NULL)
-		event_free(srv->kicked_ev);
 	if (srv->store != NULL)
 		store_link_reader(srv->store, NULL, NULL, NULL);
 	store_close(srv->rstore);

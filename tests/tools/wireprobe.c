@@ -329,6 +329,25 @@ queue_sync(struct evbuffer *b, uint64_t id, uint32_t limit)
 	queue_request(b, id, &req);
 }
 
+/*
+ * Queues n requests with ids from 2: agenda puts titled "WHAT k", and
+ * when mixed, a sync of one change in place of every second one.
+ */
+static void
+queue_puts(struct evbuffer *b, unsigned n, const char *what, int mixed)
+{
+	char title[64];
+	unsigned k;
+
+	for (k = 0; k < n; k++) {
+		snprintf(title, sizeof(title), "%s %u", what, k + 1);
+		if (mixed && k % 2 == 1)
+			queue_sync(b, 2 + k, 1);
+		else
+			queue_put_item(b, 2 + k, title, "");
+	}
+}
+
 /* Queues a hello (odd ids) or a sync of limit changes (even ids). */
 static void
 queue_hello_or_sync(struct evbuffer *b, uint64_t id, uint32_t limit)
@@ -1057,32 +1076,21 @@ main(int argc, char **argv)
 		read_answers("pipeline", 2, n);
 	} else if (strcmp(mode, "mixed") == 0 && argc == 7) {
 		struct evbuffer *b = evbuffer_new();
-		unsigned n = (unsigned)strtoul(argv[6], NULL, 10), k;
-		char title[64];
+		unsigned n = (unsigned)strtoul(argv[6], NULL, 10);
 
 		send_hello(1);
 		read_one();
-		for (k = 0; k < n; k++) {
-			snprintf(title, sizeof(title), "mixed %u", k + 1);
-			if (k % 2 == 0)
-				queue_put_item(b, 2 + k, title, "");
-			else
-				queue_sync(b, 2 + k, 1);
-		}
+		queue_puts(b, n, "mixed", 1);
 		send_buffer(b);
 		evbuffer_free(b);
 		read_answers("mixed", 2, n);
 	} else if (strcmp(mode, "flood") == 0 && (argc == 7 || argc == 8)) {
 		struct evbuffer *b = evbuffer_new();
-		unsigned n = (unsigned)strtoul(argv[6], NULL, 10), k;
-		char title[64];
+		unsigned n = (unsigned)strtoul(argv[6], NULL, 10);
 
 		send_hello(1);
 		read_one();
-		for (k = 0; k < n; k++) {
-			snprintf(title, sizeof(title), "flood %u", k + 1);
-			queue_put_item(b, 2 + k, title, "");
-		}
+		queue_puts(b, n, "flood", 0);
 		send_buffer(b);
 		if (read_answers("flood", 2, n) == n && argc == 8) {
 			poll(NULL, 0, (int)(atof(argv[7]) * 1000));
