@@ -275,6 +275,12 @@ wait_file() {
 		    2>"$T/watch$w.err" &
 		BG="$BG $!"
 	done
+	# both watching before the first put (samend -d logs the state)
+	for i in $(seq 1 100); do
+		[ "$(grep -c 'ready -> watching' "$T/samend.log")" -ge 2 ] && break
+		sleep 0.1
+	done
+	[ "$(grep -c 'ready -> watching' "$T/samend.log")" -eq 2 ]
 	# Each put waits for its commit and the sync after it for the put;
 	# that commit's answers resume the connection, whose next put starts
 	# another commit in the same pass of samend's loop.  (The test build
