@@ -172,6 +172,30 @@ test_commit_during_read(void **state)
 	assert_int_equal(fx->opened, 2);
 }
 
+/*
+ * An error that ends the transaction under a snapshot (SQLite rolls a
+ * read back on some errors; store_rollback stands in for one here): the
+ * revs are read anew, not kept from the snapshot that is gone.
+ */
+static void
+test_revs_after_rollback(void **state)
+{
+	struct fixture *fx = *state;
+	char *cause = NULL;
+	int64_t rev = -1, purged = -1;
+
+	commit_item(fx->w, "a");
+	assert_int_equal(store_read_begin(fx->r, &cause), 0);
+	assert_int_equal(store_read_revs(fx->r, &rev, &purged, &cause), 0);
+	assert_int_equal(rev, 1);
+	store_rollback(fx->r);
+	commit_item(fx->w, "b");
+	assert_int_equal(store_read_revs(fx->r, &rev, &purged, &cause), 0);
+	assert_int_equal(rev, 2);
+	store_read_end(fx->r);
+	assert_int_equal(read_rev(fx->r), 2);
+}
+
 int
 main(void)
 {
@@ -181,6 +205,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_release, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_commit_during_read,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_revs_after_rollback,
 		    setup, teardown),
 	};
 
