@@ -312,34 +312,22 @@ conn_kicked_end(struct server *srv)
 
 /*
  * After the commit's writes: their events back at the readers'
- * priority.  One still active at 2 (kicked after this event was queued)
- * is tried again behind it; one active at 1 was kicked since, outside a
- * commit, and is there already.
+ * priority.  One still active was kicked since, outside a commit, and
+ * is at 1 already: a kick at 2 comes only from a commit, and each
+ * commit queues this event behind its kicks.
  */
 static void
 conn_kicked_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct server *srv = arg;
-	struct conn_list again;
 	struct conn *c;
-	struct event *ev;
 
 	(void)fd;
 	(void)what;
-	TAILQ_INIT(&again);
 	while ((c = TAILQ_FIRST(&srv->kicked)) != NULL) {
 		TAILQ_REMOVE(&srv->kicked, c, kicked_entry);
-		ev = &c->bev->ev_write;
-		if (event_priority_set(ev, 1) == -1 &&
-		    event_get_priority(ev) != 1) {
-			TAILQ_INSERT_TAIL(&again, c, kicked_entry);
-			continue;
-		}
 		c->kicked = 0;
-	}
-	if (!TAILQ_EMPTY(&again)) {
-		TAILQ_CONCAT(&srv->kicked, &again, kicked_entry);
-		event_active(srv->kicked_ev, EV_TIMEOUT, 1);
+		(void)event_priority_set(&c->bev->ev_write, 1);
 	}
 #ifdef SAMEN_FAULTS
 	/* The test build checks that no write was left at the commit's. */
