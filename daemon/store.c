@@ -35,7 +35,8 @@ struct store {
 	int		 snap;		/* open */
 	int		 readers;	/* begun and not yet ended */
 	int		 stale;		/* to end once the readers are done */
-	int		 snap_revs;	/* its rev and purged_rev are read: */
+	int		 snap_revs;	/* its rev and purged_rev are read
+					   (cleared as it ends): */
 	int64_t		 snap_rev, snap_purged;
 	void		(*snap_cb)(void *);	/* told when one opens */
 	void		*snap_arg;
@@ -803,7 +804,6 @@ store_read_begin(struct store *st, char **cause)
 		if (store_run(st, "BEGIN", cause) == -1)
 			return -1;
 		st->snap = 1;
-		st->snap_revs = 0;
 		if (st->snap_cb != NULL)
 			st->snap_cb(st->snap_arg);
 	}
