@@ -1,8 +1,9 @@
 /*
- * A small cache of the buffers of 1 to 128 KiB that OpenSSL and libevent
- * take and give back for every request: a TLS record buffer each way
- * (SSL_MODE_RELEASE_BUFFERS returns them while a connection is idle) and
- * the chains of the bufferevents.
+ * A small cache of the buffers of 1 to 128 KiB that OpenSSL, libevent and
+ * SQLite take and give back for every request: a TLS record buffer each
+ * way (SSL_MODE_RELEASE_BUFFERS returns them while a connection is idle),
+ * the chains of the bufferevents, and the 64 KiB in which SQLite keeps a
+ * request's savepoint (its statement journal) in memory.
  *
  * glibc's malloc serves such sizes from its large bins, walking a list
  * ordered by size.  After thousands of connections have come and gone,
@@ -20,6 +21,7 @@
 
 #include <event2/event.h>
 #include <openssl/crypto.h>
+#include <sqlite3.h>
 
 #include "samend.h"
 
@@ -121,9 +123,57 @@ recycle_ossl_free(void *p, const char *file, int line)
 	recycle_free(p);
 }
 
+static void *
+recycle_sqlite_malloc(int n)
+{
+	return recycle_malloc((size_t)n);
+}
+
+static void *
+recycle_sqlite_realloc(void *p, int n)
+{
+	return recycle_realloc(p, (size_t)n);
+}
+
+static int
+recycle_sqlite_size(void *p)
+{
+	return (int)malloc_usable_size(p);
+}
+
+static int
+recycle_sqlite_roundup(int n)
+{
+	return (n + 15) & ~15;
+}
+
+static int
+recycle_sqlite_init(void *arg)
+{
+	(void)arg;
+	return SQLITE_OK;
+}
+
+static void
+recycle_sqlite_shutdown(void *arg)
+{
+	(void)arg;
+}
+
+static const sqlite3_mem_methods recycle_sqlite = {
+	recycle_sqlite_malloc,
+	recycle_free,
+	recycle_sqlite_realloc,
+	recycle_sqlite_size,
+	recycle_sqlite_roundup,
+	recycle_sqlite_init,
+	recycle_sqlite_shutdown,
+	NULL
+};
+
 /*
- * Puts the cache under OpenSSL and libevent; first thing in main, before
- * either allocates anything.
+ * Puts the cache under OpenSSL, libevent and SQLite; first thing in main,
+ * before any of them allocates anything.
  */
 void
 recycle_init(void)
@@ -141,6 +191,13 @@ recycle_init(void)
 		log_warnx("recycle: OpenSSL allocated before main");
 	event_set_mem_functions(recycle_malloc, recycle_realloc,
 	    recycle_free);
+	/*
+	 * samend reads no SQLite memory statistics: without them SQLite
+	 * does not ask the size of every block it takes and gives back.
+	 */
+	if (sqlite3_config(SQLITE_CONFIG_MALLOC, &recycle_sqlite) != SQLITE_OK ||
+	    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0) != SQLITE_OK)
+		log_warnx("recycle: SQLite started before main");
 }
 
 #else	/* AddressSanitizer sees every allocation itself */
