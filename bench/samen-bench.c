@@ -485,7 +485,7 @@ bench_sync(const struct bench_target *t, const char *name, uint64_t since)
 
 	if (bench_sync_pass(bc, since, &r, NULL, NULL, &cause) == -1)
 		fatalx("%s: %s", name, cause);
-	printf("%s %llu changes %llu bytes %.4f seconds\n", name,
+	printf("%s %llu changes %llu bytes %.6f seconds\n", name,
 	    (unsigned long long)r.changes, (unsigned long long)r.bytes,
 	    r.seconds);
 	printf("# %s: from rev %llu to %llu in %llu page%s\n", name,
