@@ -14,7 +14,9 @@
  * most CLASS_BYTES of each, and handed out again at once.
  *
  * Only samend uses it, and not under AddressSanitizer, which must see
- * every free to find a use after it.
+ * every free to find a use after it.  It takes no lock: samend has one
+ * thread (DESIGN.md), and SQLite, with its memory statistics off, no
+ * longer serializes its allocations itself.
  */
 #include <malloc.h>
 #include <stdlib.h>
