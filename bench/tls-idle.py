@@ -1,0 +1,126 @@
+#!/usr/bin/python3
+"""tls-idle.py: hold N idle TLS keep-alive connections open to an HTTPS
+server, for the server's memory per idle connection.
+
+    bench/tls-idle.py [-n N] [-d SECONDS] [--name NAME] --bundle PEM HOST:PORT PATH
+
+Each connection: TCP connect, TLS 1.3 handshake with the client certificate
+of PEM (a bundle from `samend pki issue`: key, certificate, CA), one
+"GET PATH" with keep-alive, the whole answer read; then nothing.  The
+server's certificate is not checked (the script measures the server's
+memory, not its identity).  Once all N are open it prints
+
+    NAME_connections N count
+    NAME_setup_time S s
+
+and holds them until SIGTERM or SIGINT, or SECONDS (default 600) have
+passed.  Exit 0; 1 when a connection fails (the reason on stderr); 64 for
+usage.  bench/run uses it against nginx, beside samen-load's `idle`
+against samend.
+"""
+
+import argparse
+import signal
+import socket
+import ssl
+import sys
+import time
+
+
+def fail(msg, code=1):
+    print("tls-idle.py: " + msg, file=sys.stderr)
+    sys.exit(code)
+
+
+def read_answer(s, deadline):
+    """Reads one HTTP/1.1 answer with a Content-Length; the status line."""
+    data = b""
+    while b"\r\n\r\n" not in data:
+        if time.monotonic() > deadline:
+            raise TimeoutError("no complete header")
+        chunk = s.recv(4096)
+        if not chunk:
+            raise ConnectionError("closed before the answer")
+        data += chunk
+    head, _, body = data.partition(b"\r\n\r\n")
+    lines = head.split(b"\r\n")
+    length = None
+    for line in lines[1:]:
+        name, _, value = line.partition(b":")
+        if name.strip().lower() == b"content-length":
+            length = int(value.strip())
+    if length is None:
+        raise ValueError("answer without Content-Length: %r" % lines[0])
+    while len(body) < length:
+        if time.monotonic() > deadline:
+            raise TimeoutError("body incomplete")
+        chunk = s.recv(4096)
+        if not chunk:
+            raise ConnectionError("closed inside the body")
+        body += chunk
+    return lines[0].decode("latin-1")
+
+
+def main():
+    ap = argparse.ArgumentParser(
+        description="Hold N idle TLS keep-alive connections to an HTTPS server.")
+    ap.add_argument("-n", type=int, default=1000, help="connections (1000)")
+    ap.add_argument("-d", type=int, default=600,
+                    help="seconds to hold them at most (600)")
+    ap.add_argument("--name", default="tls_idle", help="prefix of the figures")
+    ap.add_argument("--bundle", required=True,
+                    help="key, certificate and CA in one PEM file")
+    ap.add_argument("target", help="HOST:PORT")
+    ap.add_argument("path", help="the path to GET, e.g. /r100")
+    try:
+        a = ap.parse_args()
+    except SystemExit as e:
+        sys.exit(0 if e.code == 0 else 64)
+    host, sep, port = a.target.rpartition(":")
+    if not sep or not port.isdigit() or a.n < 1 or a.d < 1:
+        fail("usage: HOST:PORT, -n 1 or more, -d 1 or more", 64)
+
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    ctx.check_hostname = False
+    ctx.verify_mode = ssl.CERT_NONE
+    ctx.minimum_version = ssl.TLSVersion.TLSv1_3
+    try:
+        ctx.load_cert_chain(a.bundle)
+    except (OSError, ssl.SSLError) as e:
+        fail("cannot read %s: %s" % (a.bundle, e))
+
+    stop = []
+    signal.signal(signal.SIGTERM, lambda *_: stop.append(1))
+    signal.signal(signal.SIGINT, lambda *_: stop.append(1))
+
+    request = ("GET %s HTTP/1.1\r\nHost: %s\r\n\r\n" % (a.path, host)).encode()
+    conns = []
+    t0 = time.monotonic()
+    for i in range(a.n):
+        if stop:
+            fail("stopped after %d connections" % i)
+        deadline = time.monotonic() + 10
+        try:
+            raw = socket.create_connection((host, int(port)), timeout=10)
+            s = ctx.wrap_socket(raw, server_hostname=host)
+            s.sendall(request)
+            status = read_answer(s, deadline)
+        except (OSError, ValueError) as e:
+            fail("connection %d: %s" % (i + 1, e))
+        if " 200 " not in status + " ":
+            fail("connection %d: %s" % (i + 1, status))
+        conns.append(s)
+    print("%s_connections %d count" % (a.name, len(conns)))
+    print("%s_setup_time %.3f s" % (a.name, time.monotonic() - t0))
+    sys.stdout.flush()
+
+    end = time.monotonic() + a.d
+    while not stop and time.monotonic() < end:
+        time.sleep(0.2)
+    for s in conns:
+        s.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
