@@ -6,30 +6,60 @@ server, for the server's memory per idle connection.
 
 Each connection: TCP connect, TLS 1.3 handshake with the client certificate
 of PEM (a bundle from `samend pki issue`: key, certificate, CA), one
-"GET PATH" with keep-alive, the whole answer read; then nothing.  The
-server's certificate is not checked (the script measures the server's
-memory, not its identity).  Once all N are open it prints
+"GET PATH" with keep-alive, the whole answer read; then nothing.  Like
+samen-load, it sends its own certificate alone, not the CA after it (a
+server keeps every certificate the client sent for as long as the
+connection lives).  The server's certificate is not checked (the script
+measures the server's memory, not its identity).  Once all N are open it prints
 
     NAME_connections N count
     NAME_setup_time S s
 
 and holds them until SIGTERM or SIGINT, or SECONDS (default 600) have
-passed.  Exit 0; 1 when a connection fails (the reason on stderr); 64 for
-usage.  bench/run uses it against nginx, beside samen-load's `idle`
+passed.  Exit 0; 1 when the bundle cannot be read or a connection fails
+(the reason on stderr); 64 for usage.  bench/run uses it against nginx, beside samen-load's `idle`
 against samend.
 """
 
 import argparse
+import os
+import re
 import signal
 import socket
 import ssl
 import sys
+import tempfile
 import time
 
 
 def fail(msg, code=1):
     print("tls-idle.py: " + msg, file=sys.stderr)
     sys.exit(code)
+
+
+PEM_BLOCK = re.compile(r"-----BEGIN ([A-Z ]+)-----.*?-----END \1-----", re.S)
+
+
+def load_key_and_leaf(ctx, bundle):
+    """Loads the bundle's key and its first certificate, not the CA."""
+    try:
+        with open(bundle) as f:
+            blocks = [(m.group(1), m.group(0)) for m in PEM_BLOCK.finditer(f.read())]
+    except (OSError, UnicodeDecodeError) as e:
+        fail("cannot read %s: %s" % (bundle, e))
+    key = next((b for kind, b in blocks if kind.endswith("PRIVATE KEY")), None)
+    leaf = next((b for kind, b in blocks if kind == "CERTIFICATE"), None)
+    if key is None or leaf is None:
+        fail("%s: no private key or no certificate in it" % bundle)
+    with tempfile.TemporaryDirectory() as d:   # 0700, removed at once
+        path = os.path.join(d, "client.pem")
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as f:
+            f.write(key + "\n" + leaf + "\n")
+        try:
+            ctx.load_cert_chain(path)
+        except (OSError, ssl.SSLError) as e:
+            fail("cannot use %s: %s" % (bundle, e))
 
 
 def read_answer(s, deadline):
@@ -77,17 +107,16 @@ def main():
     except SystemExit as e:
         sys.exit(0 if e.code == 0 else 64)
     host, sep, port = a.target.rpartition(":")
-    if not sep or not port.isdigit() or a.n < 1 or a.d < 1:
-        fail("usage: HOST:PORT, -n 1 or more, -d 1 or more", 64)
+    if (not sep or not port.isdigit() or not 0 < int(port) < 65536
+            or a.n < 1 or a.d < 1):
+        fail("usage: HOST:PORT (a port from 1 to 65535), -n 1 or more, "
+             "-d 1 or more", 64)
 
     ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
     ctx.check_hostname = False
     ctx.verify_mode = ssl.CERT_NONE
     ctx.minimum_version = ssl.TLSVersion.TLSv1_3
-    try:
-        ctx.load_cert_chain(a.bundle)
-    except (OSError, ssl.SSLError) as e:
-        fail("cannot read %s: %s" % (a.bundle, e))
+    load_key_and_leaf(ctx, a.bundle)
 
     stop = []
     signal.signal(signal.SIGTERM, lambda *_: stop.append(1))
