@@ -6,7 +6,8 @@ server, for the server's memory per idle connection.
 
 Each connection: TCP connect, TLS 1.3 handshake with the client certificate
 of PEM (a bundle from `samend pki issue`: key, certificate, CA), one
-"GET PATH" with keep-alive, the whole answer read; then nothing.  Like
+"GET PATH" with keep-alive (Python's http.client), the whole answer read;
+then nothing.  Like
 samen-load, it sends its own certificate alone, not the CA after it (a
 server keeps every certificate the client sent for as long as the
 connection lives).  The server's certificate is not checked (the script
@@ -22,10 +23,10 @@ against samend.
 """
 
 import argparse
+import http.client
 import os
 import re
 import signal
-import socket
 import ssl
 import sys
 import tempfile
@@ -62,35 +63,6 @@ def load_key_and_leaf(ctx, bundle):
             fail("cannot use %s: %s" % (bundle, e))
 
 
-def read_answer(s, deadline):
-    """Reads one HTTP/1.1 answer with a Content-Length; the status line."""
-    data = b""
-    while b"\r\n\r\n" not in data:
-        if time.monotonic() > deadline:
-            raise TimeoutError("no complete header")
-        chunk = s.recv(4096)
-        if not chunk:
-            raise ConnectionError("closed before the answer")
-        data += chunk
-    head, _, body = data.partition(b"\r\n\r\n")
-    lines = head.split(b"\r\n")
-    length = None
-    for line in lines[1:]:
-        name, _, value = line.partition(b":")
-        if name.strip().lower() == b"content-length":
-            length = int(value.strip())
-    if length is None:
-        raise ValueError("answer without Content-Length: %r" % lines[0])
-    while len(body) < length:
-        if time.monotonic() > deadline:
-            raise TimeoutError("body incomplete")
-        chunk = s.recv(4096)
-        if not chunk:
-            raise ConnectionError("closed inside the body")
-        body += chunk
-    return lines[0].decode("latin-1")
-
-
 def main():
     ap = argparse.ArgumentParser(
         description="Hold N idle TLS keep-alive connections to an HTTPS server.")
@@ -122,23 +94,22 @@ def main():
     signal.signal(signal.SIGTERM, lambda *_: stop.append(1))
     signal.signal(signal.SIGINT, lambda *_: stop.append(1))
 
-    request = ("GET %s HTTP/1.1\r\nHost: %s\r\n\r\n" % (a.path, host)).encode()
     conns = []
     t0 = time.monotonic()
     for i in range(a.n):
         if stop:
             fail("stopped after %d connections" % i)
-        deadline = time.monotonic() + 10
+        c = http.client.HTTPSConnection(host, int(port), timeout=10,
+                                        context=ctx)
         try:
-            raw = socket.create_connection((host, int(port)), timeout=10)
-            s = ctx.wrap_socket(raw, server_hostname=host)
-            s.sendall(request)
-            status = read_answer(s, deadline)
-        except (OSError, ValueError) as e:
+            c.request("GET", a.path)
+            r = c.getresponse()
+            r.read()
+        except (OSError, http.client.HTTPException) as e:
             fail("connection %d: %s" % (i + 1, e))
-        if " 200 " not in status + " ":
-            fail("connection %d: %s" % (i + 1, status))
-        conns.append(s)
+        if r.status != 200:
+            fail("connection %d: %d %s" % (i + 1, r.status, r.reason))
+        conns.append(c)
     print("%s_connections %d count" % (a.name, len(conns)))
     print("%s_setup_time %.3f s" % (a.name, time.monotonic() - t0))
     sys.stdout.flush()
@@ -146,8 +117,8 @@ def main():
     end = time.monotonic() + a.d
     while not stop and time.monotonic() < end:
         time.sleep(0.2)
-    for s in conns:
-        s.close()
+    for c in conns:
+        c.close()
     return 0
 
 
