@@ -34,7 +34,7 @@ struct batch {
 	struct event		*ev;
 	int			 open;
 	struct pending_list	 pending;
-	Samen__V1__Change	**changes;
+	struct change		*changes;
 	size_t			 nchanges;
 	size_t			 cap;
 	size_t			 mark;		/* nchanges when the request began */
@@ -63,8 +63,16 @@ commit_init(struct server *srv)
 static void
 commit_drop_changes(struct batch *b, size_t from)
 {
-	while (b->nchanges > from)
-		store_change_free(b->changes[--b->nchanges]);
+	struct change *ch;
+
+	while (b->nchanges > from) {
+		ch = &b->changes[--b->nchanges];
+		free(ch->entity);
+		if (ch->deleted != NULL) {
+			free(ch->deleted->id);
+			free(ch->deleted);
+		}
+	}
 }
 
 /*
@@ -105,16 +113,26 @@ commit_leave(struct server *srv, uint64_t mark, int keep)
 		srv->batch->broken = 1;
 }
 
-/* Remembers a change for the watchers. */
+/*
+ * Remembers a change for the watchers: the entity as stored (packed, len
+ * bytes) or a tombstone; the batch owns either.
+ */
 static void
-commit_record(struct batch *b, Samen__V1__Change *ch)
+commit_record(struct batch *b, uint64_t rev, uint8_t *entity, size_t len,
+    Samen__V1__Tombstone *deleted)
 {
+	struct change *ch;
+
 	if (b->nchanges == b->cap) {
 		b->cap = b->cap ? b->cap * 2 : 32;
 		b->changes = xreallocarray(b->changes, b->cap,
 		    sizeof(*b->changes));
 	}
-	b->changes[b->nchanges++] = ch;
+	ch = &b->changes[b->nchanges++];
+	ch->rev = rev;
+	ch->entity = entity;
+	ch->len = len;
+	ch->deleted = deleted;
 }
 
 /* Appends the audit record of a change. */
@@ -146,30 +164,19 @@ int
 commit_put(struct dispatch_ctx *ctx, Samen__V1__Entity *e,
     const char *action, const char *summary, uint64_t *revp)
 {
-	Samen__V1__Change *ch;
 	uint8_t *buf;
 	size_t len;
 	uint64_t rev;
 	char *cause = NULL;
 
-	if (store_put(ctx->srv->store, e, &rev, &cause) == -1 ||
-	    commit_audit(ctx, rev, action, wire_entity_kind(e), e->id,
+	if (store_put(ctx->srv->store, e, &rev, &buf, &len, &cause) == -1)
+		return dispatch_store_error(ctx, cause);
+	/* The watchers get the stored copy, packed as it is. */
+	commit_record(ctx->srv->batch, rev, buf, len, NULL);
+	if (commit_audit(ctx, rev, action, wire_entity_kind(e), e->id,
 	    summary, &cause) == -1)
 		return dispatch_store_error(ctx, cause);
 	e->rev = rev;
-	/* The watchers get their own copy. */
-	len = samen__v1__entity__get_packed_size(e);
-	buf = xmalloc(len ? len : 1);
-	samen__v1__entity__pack(e, buf);
-	ch = xmalloc(sizeof(*ch));
-	samen__v1__change__init(ch);
-	ch->rev = rev;
-	ch->body_case = SAMEN__V1__CHANGE__BODY_ENTITY;
-	ch->entity = samen__v1__entity__unpack(NULL, len, buf);
-	free(buf);
-	if (ch->entity == NULL)
-		fatalx("commit_put: an entity does not unpack");
-	commit_record(ctx->srv->batch, ch);
 	if (revp != NULL)
 		*revp = rev;
 	return 0;
@@ -183,7 +190,6 @@ int
 commit_delete(struct dispatch_ctx *ctx, Samen__V1__Kind kind, const char *id,
     const char *summary, uint64_t *revp)
 {
-	Samen__V1__Change *ch;
 	Samen__V1__Tombstone *t;
 	uint64_t rev;
 	char *cause = NULL;
@@ -202,12 +208,7 @@ commit_delete(struct dispatch_ctx *ctx, Samen__V1__Kind kind, const char *id,
 	samen__v1__tombstone__init(t);
 	t->kind = kind;
 	t->id = xstrdup(id);
-	ch = xmalloc(sizeof(*ch));
-	samen__v1__change__init(ch);
-	ch->rev = rev;
-	ch->body_case = SAMEN__V1__CHANGE__BODY_DELETED;
-	ch->deleted = t;
-	commit_record(ctx->srv->batch, ch);
+	commit_record(ctx->srv->batch, rev, NULL, 0, t);
 	if (revp != NULL)
 		*revp = rev;
 	return 0;

@@ -204,7 +204,7 @@ dispatch_write(struct dispatch_ctx *ctx, const struct dispatch_row *row,
  * durable.  Never frees the connection (a handler may ask it to close).
  */
 void
-dispatch_request(struct conn *c, uint64_t id, const Samen__V1__Request *req)
+dispatch_request(struct conn *c, uint64_t id, Samen__V1__Request *req)
 {
 	const struct dispatch_row *row;
 	struct dispatch_ctx ctx;
@@ -220,6 +220,7 @@ dispatch_request(struct conn *c, uint64_t id, const Samen__V1__Request *req)
 	ctx.conn = c;
 	ctx.who = &c->who;
 	ctx.frame_id = id;
+	ctx.req = req;
 
 	row = dispatch_find(req->body_case);
 	if (row == NULL) {

@@ -37,22 +37,17 @@ entity_set_str(char **slot, const char *v)
 	*slot = xstrdup(v);
 }
 
-/* An owned copy of a (const) entity. */
+/*
+ * Takes the entity out of the put request being dispatched, to change and
+ * keep it: the request is freed after the dispatch, without it.
+ */
 static Samen__V1__Entity *
-entity_copy(const Samen__V1__Entity *e)
+entity_take(struct dispatch_ctx *ctx)
 {
-	Samen__V1__Entity *c;
-	uint8_t *buf;
-	size_t len;
+	Samen__V1__Entity *e = ctx->req->put->entity;
 
-	len = samen__v1__entity__get_packed_size(e);
-	buf = xmalloc(len ? len : 1);
-	samen__v1__entity__pack(e, buf);
-	c = samen__v1__entity__unpack(NULL, len, buf);
-	free(buf);
-	if (c == NULL)
-		fatalx("entity_copy: an entity does not unpack");
-	return c;
+	ctx->req->put->entity = NULL;
+	return e;
 }
 
 /* The letter of ids the daemon assigns for a kind (A, M, H), or 0. */
@@ -167,7 +162,7 @@ entity_put(struct dispatch_ctx *ctx, const Samen__V1__Request *req,
 		return dispatch_error(ctx,
 		    SAMEN__V1__STATUS__CODE__PERMISSION_DENIED,
 		    "only the regional secretariat (admin) may force a change");
-	e = entity_copy(p->entity);
+	e = entity_take(ctx);
 	dispatch_defer_free(ctx, entity_free, e);
 	e->rev = 0;
 

@@ -43,7 +43,7 @@ region_put(struct store *st, const Samen__V1__Entity *e, const char *summary,
 	struct audit_record r;
 	uint64_t rev;
 
-	if (store_put(st, e, &rev, cause) == -1)
+	if (store_put(st, e, &rev, NULL, NULL, cause) == -1)
 		return -1;
 	r.rev = rev;
 	r.time = (int64_t)time(NULL);

@@ -198,6 +198,9 @@ struct dispatch_ctx {
 	size_t			 nfrees;
 	int			 writes;	/* this request runs in the batch */
 	uint64_t		 frame_id;	/* the request's */
+	Samen__V1__Request	*req;		/* unpacked for this dispatch
+						   alone: a handler may take
+						   parts of it */
 };
 
 /* ---- prototypes ------------------------------------------------------- */
@@ -228,7 +231,7 @@ int	 store_begin(struct store *, char **);
 int	 store_commit(struct store *, char **);
 void	 store_rollback(struct store *);
 int	 store_put(struct store *, const Samen__V1__Entity *, uint64_t *,
-	    char **);
+	    uint8_t **, size_t *, char **);
 int	 store_exists(struct store *, Samen__V1__Kind, const char *,
 	    char **);
 Samen__V1__Entity *store_get(struct store *, Samen__V1__Kind, const char *,
@@ -318,6 +321,17 @@ int	 auth_write(const struct tls_principal *, enum auth_op, Samen__V1__Kind,
 	    const Samen__V1__Entity *, const Samen__V1__Entity *, char **);
 const char *auth_kind_name(Samen__V1__Kind);
 
+/*
+ * A change of the batch, for the watchers once it is durable: an entity
+ * as stored (packed, unpacked only if someone watches) or a tombstone.
+ */
+struct change {
+	uint64_t		 rev;
+	uint8_t			*entity;	/* packed, or NULL: */
+	size_t			 len;
+	Samen__V1__Tombstone	*deleted;
+};
+
 /* commit.c */
 int	 commit_join(struct server *, uint64_t *, char **);
 void	 commit_leave(struct server *, uint64_t, int);
@@ -367,7 +381,7 @@ int	 watch_start(struct dispatch_ctx *, const Samen__V1__Request *,
 	    Samen__V1__Response *);
 int	 watch_stop(struct dispatch_ctx *, const Samen__V1__Request *,
 	    Samen__V1__Response *);
-void	 watch_fanout(struct server *, Samen__V1__Change **, size_t);
+void	 watch_fanout(struct server *, const struct change *, size_t);
 
 /* meeting.c */
 int	 meeting_export(struct dispatch_ctx *, const Samen__V1__Request *,
@@ -425,7 +439,7 @@ void	 conn_watching(struct conn *, uint64_t);
 void	 conn_revoke_check(struct server *, struct ssl_ctx_st *);
 
 /* dispatch.c */
-void	 dispatch_request(struct conn *, uint64_t, const Samen__V1__Request *);
+void	 dispatch_request(struct conn *, uint64_t, Samen__V1__Request *);
 int	 dispatch_writes(const Samen__V1__Request *);
 void	*dispatch_alloc(struct dispatch_ctx *, size_t);
 void	*dispatch_realloc(struct dispatch_ctx *, void *, size_t);

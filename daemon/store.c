@@ -42,6 +42,13 @@ struct store {
 	void		*snap_arg;
 	/* The writing handle: the reading handle each commit refreshes. */
 	struct store	*reader;
+	/*
+	 * The hash of the last audit record, once read or written inside
+	 * the write transaction that is open: another process may append
+	 * between transactions, and a rollback takes records away.
+	 */
+	unsigned char	 audit_last[AUDIT_HASH_LEN];
+	int		 audit_known;
 };
 
 /* Each entry brings the schema from version i to i + 1. */
@@ -383,6 +390,7 @@ store_size(struct store *st)
 int
 store_begin(struct store *st, char **cause)
 {
+	st->audit_known = 0;
 	return store_run(st, "BEGIN IMMEDIATE", cause);
 }
 
@@ -405,6 +413,7 @@ store_commit(struct store *st, char **cause)
 	store_done(st, stmt);
 	if (store_run(st, "COMMIT", cause) == -1)
 		goto fail;
+	st->audit_known = 0;
 	return 0;
 fail:
 	store_rollback(st);
@@ -417,6 +426,7 @@ store_rollback(struct store *st)
 {
 	char *cause = NULL;
 
+	st->audit_known = 0;
 	if (!sqlite3_get_autocommit(st->db))
 		store_exec(st, "ROLLBACK", &cause);
 	free(cause);
@@ -429,10 +439,12 @@ store_rollback(struct store *st)
 /*
  * Stores e under the next rev, inside the caller's transaction.  e->rev
  * is ignored; the stored copy carries the new rev, returned in *revp.
+ * With packedp, the stored copy as packed (allocated, *lenp bytes) is
+ * handed back too.
  */
 int
 store_put(struct store *st, const Samen__V1__Entity *e, uint64_t *revp,
-    char **cause)
+    uint8_t **packedp, size_t *lenp, char **cause)
 {
 	Samen__V1__Entity copy = *e;
 	sqlite3_stmt *stmt;
@@ -460,12 +472,18 @@ store_put(struct store *st, const Samen__V1__Entity *e, uint64_t *revp,
 	sqlite3_bind_blob(stmt, 4, buf, (int)len, SQLITE_STATIC);
 	rc = sqlite3_step(stmt);
 	store_done(st, stmt);
-	free(buf);
-	if (rc != SQLITE_DONE)
+	if (rc != SQLITE_DONE) {
+		free(buf);
 		return store_fail(st, cause, "storing");
+	}
 	st->rev = copy.rev;
 	if (revp != NULL)
 		*revp = copy.rev;
+	if (packedp != NULL) {
+		*packedp = buf;
+		*lenp = len;
+	} else
+		free(buf);
 	return 0;
 }
 
@@ -706,6 +724,7 @@ store_savepoint_end(struct store *st, uint64_t mark, int keep)
 	char *cause = NULL;
 
 	if (!keep) {
+		st->audit_known = 0;
 		if (store_run(st, "ROLLBACK TO request", &cause) == -1) {
 			log_warnx("%s", cause);
 			free(cause);
@@ -1100,15 +1119,21 @@ store_audit_add(struct store *st, const struct audit_record *r, char **cause)
 	unsigned char prev[AUDIT_HASH_LEN], hash[AUDIT_HASH_LEN];
 	int rc;
 
-	memset(prev, 0, sizeof(prev));
-	stmt = store_prepare(st, "SELECT hash FROM audit ORDER BY rev DESC "
-	    "LIMIT 1", cause);
-	if (stmt == NULL)
-		return -1;
-	if (sqlite3_step(stmt) == SQLITE_ROW &&
-	    sqlite3_column_bytes(stmt, 0) == AUDIT_HASH_LEN)
-		memcpy(prev, sqlite3_column_blob(stmt, 0), AUDIT_HASH_LEN);
-	store_done(st, stmt);
+	if (st->audit_known && !sqlite3_get_autocommit(st->db))
+		memcpy(prev, st->audit_last, AUDIT_HASH_LEN);
+	else {
+		memset(prev, 0, sizeof(prev));
+		stmt = store_prepare(st, "SELECT hash FROM audit ORDER BY rev "
+		    "DESC LIMIT 1", cause);
+		if (stmt == NULL)
+			return -1;
+		if (sqlite3_step(stmt) == SQLITE_ROW &&
+		    sqlite3_column_bytes(stmt, 0) == AUDIT_HASH_LEN)
+			memcpy(prev, sqlite3_column_blob(stmt, 0),
+			    AUDIT_HASH_LEN);
+		store_done(st, stmt);
+	}
+	st->audit_known = 0;
 	audit_hash(prev, r, hash);
 	stmt = store_prepare(st, "INSERT INTO audit (rev, time, principal, "
 	    "action, kind, id, summary, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -1127,6 +1152,8 @@ store_audit_add(struct store *st, const struct audit_record *r, char **cause)
 	store_done(st, stmt);
 	if (rc != SQLITE_DONE)
 		return store_fail(st, cause, "writing the audit log");
+	memcpy(st->audit_last, hash, AUDIT_HASH_LEN);
+	st->audit_known = !sqlite3_get_autocommit(st->db);
 	return 0;
 }
 

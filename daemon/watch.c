@@ -58,6 +58,30 @@ watch_append_packed(struct evbuffer *out, uint64_t watch_id,
 		fatalx("watch: cannot queue an event");
 }
 
+/*
+ * Packs the shared body of a batch's change: its entity is unpacked
+ * here, when there is a watcher to send it to.
+ */
+static void
+watch_pack_change(struct watch_body *b, const struct change *c)
+{
+	Samen__V1__Change ch = SAMEN__V1__CHANGE__INIT;
+
+	ch.rev = c->rev;
+	if (c->deleted != NULL) {
+		ch.body_case = SAMEN__V1__CHANGE__BODY_DELETED;
+		ch.deleted = c->deleted;
+	} else {
+		ch.body_case = SAMEN__V1__CHANGE__BODY_ENTITY;
+		ch.entity = samen__v1__entity__unpack(NULL, c->len, c->entity);
+		if (ch.entity == NULL)
+			fatalx("watch: a stored entity does not unpack");
+	}
+	watch_pack_body(b, &ch);
+	if (ch.entity != NULL)
+		samen__v1__entity__free_unpacked(ch.entity, NULL);
+}
+
 /* Appends one Event frame for change ch with the watch's frame id. */
 static void
 watch_append(struct evbuffer *out, uint64_t watch_id, Samen__V1__Change *ch)
@@ -158,7 +182,7 @@ watch_stop(struct dispatch_ctx *ctx, const Samen__V1__Request *req,
  * watcher whose queue passes the limit is cut off there.
  */
 void
-watch_fanout(struct server *srv, Samen__V1__Change **changes, size_t n)
+watch_fanout(struct server *srv, const struct change *changes, size_t n)
 {
 	struct conn *c, *next;
 	struct evbuffer *out;
@@ -177,12 +201,12 @@ watch_fanout(struct server *srv, Samen__V1__Change **changes, size_t n)
 		idle = evbuffer_get_length(out) == 0;
 		for (i = 0; i < n; i++) {
 			if (body[i].data == NULL)
-				watch_pack_body(&body[i], changes[i]);
+				watch_pack_change(&body[i], &changes[i]);
 			watch_append_packed(out, c->watch_id, &body[i]);
 			if (evbuffer_get_length(out) >
 			    (size_t)srv->cfg->watch_buffer) {
-				watch_cut(c, i > 0 ? changes[i - 1]->rev :
-				    changes[0]->rev - 1);
+				watch_cut(c, i > 0 ? changes[i - 1].rev :
+				    changes[0].rev - 1);
 				break;
 			}
 		}

@@ -1,7 +1,8 @@
 /*
  * Unit tests of daemon/store.c: the reading handle's shared snapshot
  * (store_read_begin) and its end at each commit of the writing handle;
- * the rev and purged_rev read once per snapshot (store_read_revs).
+ * the rev and purged_rev read once per snapshot (store_read_revs); the
+ * audit chain across savepoints rolled back and other writers.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -17,15 +18,19 @@
 
 #include "samend.h"
 
-/* store.c hashes audit records through audit.c; these tests write none. */
+/*
+ * store.c hashes audit records through audit.c; here a stand-in that is
+ * a bijection of the previous hash for each rev, so that a record
+ * chained to the wrong one shows.
+ */
 void
 audit_hash(const unsigned char *prev, const struct audit_record *r,
     unsigned char *out)
 {
-	(void)prev;
-	(void)r;
-	(void)out;
-	fail_msg("audit_hash: no audit record is written here");
+	size_t i;
+
+	for (i = 0; i < AUDIT_HASH_LEN; i++)
+		out[i] = (unsigned char)(prev[i] * 7u + r->rev + i);
 }
 
 struct fixture {
@@ -90,7 +95,7 @@ commit_item(struct store *w, const char *id)
 	e.body_case = SAMEN__V1__ENTITY__BODY_AGENDA_ITEM;
 	e.agenda_item = &a;
 	assert_int_equal(store_begin(w, &cause), 0);
-	assert_int_equal(store_put(w, &e, NULL, &cause), 0);
+	assert_int_equal(store_put(w, &e, NULL, NULL, NULL, &cause), 0);
 	assert_int_equal(store_commit(w, &cause), 0);
 }
 
@@ -196,6 +201,91 @@ test_revs_after_rollback(void **state)
 	assert_int_equal(read_rev(fx->r), 2);
 }
 
+/* One audit record of rev through st. */
+static void
+audit_add(struct store *st, uint64_t rev)
+{
+	struct audit_record r;
+	char *cause = NULL;
+
+	memset(&r, 0, sizeof(r));
+	r.rev = rev;
+	r.time = 1;
+	r.principal = "test";
+	r.action = "update";
+	r.id = "A1";
+	r.summary = "";
+	assert_int_equal(store_audit_add(st, &r, &cause), 0);
+}
+
+struct chain {
+	unsigned char	 prev[AUDIT_HASH_LEN];
+	uint64_t	 records;
+	uint64_t	 broken;	/* the first rev off the chain, or 0 */
+};
+
+static int
+chain_one(const struct audit_record *r, const unsigned char *hash,
+    void *arg)
+{
+	struct chain *c = arg;
+	unsigned char want[AUDIT_HASH_LEN];
+
+	c->records++;
+	audit_hash(c->prev, r, want);
+	if (c->broken == 0 && memcmp(want, hash, AUDIT_HASH_LEN) != 0)
+		c->broken = r->rev;
+	memcpy(c->prev, hash, AUDIT_HASH_LEN);
+	return 0;
+}
+
+/*
+ * Each audit record is chained to the one before it as stored: not to
+ * one a savepoint rolled back, and not to the last one this handle wrote
+ * when another handle (another process) wrote after it.
+ */
+static void
+test_audit_chain(void **state)
+{
+	struct fixture *fx = *state;
+	struct store *other;
+	struct chain c;
+	char *cause = NULL;
+	uint64_t mark;
+	int more;
+
+	assert_int_equal(store_begin(fx->w, &cause), 0);
+	audit_add(fx->w, 1);
+	assert_int_equal(store_savepoint(fx->w, &mark, &cause), 0);
+	audit_add(fx->w, 2);
+	store_savepoint_end(fx->w, mark, 0);	/* rev 2 is gone */
+	assert_int_equal(store_savepoint(fx->w, &mark, &cause), 0);
+	audit_add(fx->w, 2);
+	audit_add(fx->w, 3);
+	store_savepoint_end(fx->w, mark, 1);
+	assert_int_equal(store_commit(fx->w, &cause), 0);
+
+	other = store_open(fx->path, STORE_OPEN, &cause);
+	assert_non_null(other);
+	assert_int_equal(store_begin(other, &cause), 0);
+	audit_add(other, 4);
+	assert_int_equal(store_commit(other, &cause), 0);
+	store_close(other);
+
+	assert_int_equal(store_begin(fx->w, &cause), 0);
+	audit_add(fx->w, 5);
+	audit_add(fx->w, 6);
+	assert_int_equal(store_commit(fx->w, &cause), 0);
+	/* A write outside a transaction reads its predecessor too. */
+	audit_add(fx->w, 7);
+
+	memset(&c, 0, sizeof(c));
+	assert_int_equal(store_audit_each(fx->w, 0, 0, chain_one, &c, &more,
+	    &cause), 0);
+	assert_int_equal(c.records, 7);
+	assert_int_equal(c.broken, 0);
+}
+
 int
 main(void)
 {
@@ -208,6 +298,8 @@ main(void)
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_revs_after_rollback,
 		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_audit_chain, setup,
+		    teardown),
 	};
 
 	return cmocka_run_group_tests_name("store", tests, NULL, NULL);
