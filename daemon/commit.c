@@ -89,12 +89,20 @@ commit_join(struct server *srv, uint64_t *mark, char **cause)
 			return -1;
 		b->open = 1;
 		event_active(b->ev, EV_TIMEOUT, 1);
-	} else if (b->broken) {
+	} else if (b->broken || !store_in_transaction(srv->store)) {
+		/* SQLite ended it, in a request or at a SAVEPOINT that
+		 * failed: the batch's writes are gone. */
+		b->broken = 1;
 		*cause = xstrdup("the storage ended this turn's transaction");
 		return -1;
 	}
 	b->mark = b->nchanges;
-	return store_savepoint(srv->store, mark, cause);
+	if (store_savepoint(srv->store, mark, cause) == -1) {
+		if (!store_in_transaction(srv->store))
+			b->broken = 1;
+		return -1;
+	}
+	return 0;
 }
 
 /* Leaves the request's savepoint: keep its work, or undo it. */

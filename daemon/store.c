@@ -714,6 +714,9 @@ int
 store_savepoint(struct store *st, uint64_t *mark, char **cause)
 {
 	*mark = st->rev;
+	/* Outside a transaction a SAVEPOINT begins one of its own. */
+	if (sqlite3_get_autocommit(st->db))
+		st->audit_known = 0;
 	return store_run(st, "SAVEPOINT request", cause);
 }
 
