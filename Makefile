@@ -72,6 +72,7 @@ COMMON_SRCS := \
 DAEMON_SRCS := \
 	daemon/agenda.c \
 	daemon/audit.c \
+	daemon/audithash.c \
 	daemon/auth.c \
 	daemon/availability.c \
 	daemon/backup.c \
@@ -122,6 +123,7 @@ CLIENT_SRCS := \
 	client/cmd-plan.c
 
 UNIT_TESTS := \
+	tests/unit/test_audit \
 	tests/unit/test_frame \
 	tests/unit/test_holiday \
 	tests/unit/test_principal \
@@ -206,6 +208,7 @@ $(BUILD)/tests/unit/%: $(BUILD)/tests/unit/%.o $(COMMON_OBJS)
 		$(shell $(PKG_CONFIG) --libs cmocka)
 
 # Unit tests of daemon modules link those modules too.
+$(BUILD)/tests/unit/test_audit: $(BUILD)/daemon/audithash.o
 $(BUILD)/tests/unit/test_auth: $(BUILD)/daemon/auth.o
 $(BUILD)/tests/unit/test_grid: $(BUILD)/client/grid.o
 $(BUILD)/tests/unit/test_ical: $(BUILD)/daemon/ical.o

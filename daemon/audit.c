@@ -7,55 +7,6 @@
 #include <string.h>
 
 #include "samend.h"
-#include "xmalloc.h"
-
-/* Appends a length-prefixed field to buf at *off. */
-static void
-audit_field(unsigned char **buf, size_t *len, size_t *off, const void *p,
-    size_t n)
-{
-	unsigned char be[4];
-
-	if (*off + 4 + n > *len) {
-		*len = (*off + 4 + n) * 2;
-		*buf = xreallocarray(*buf, *len, 1);
-	}
-	be[0] = (unsigned char)(n >> 24);
-	be[1] = (unsigned char)(n >> 16);
-	be[2] = (unsigned char)(n >> 8);
-	be[3] = (unsigned char)n;
-	memcpy(*buf + *off, be, 4);
-	memcpy(*buf + *off + 4, p, n);
-	*off += 4 + n;
-}
-
-/*
- * out = SHA-256(prev || rev || time || principal || action || kind || id
- * || summary), each field length-prefixed so that no two records encode
- * alike.  Pure: no I/O.
- */
-void
-audit_hash(const unsigned char *prev, const struct audit_record *r,
-    unsigned char *out)
-{
-	unsigned char *buf = NULL;
-	size_t len = 0, off = 0;
-	char num[64];
-
-	audit_field(&buf, &len, &off, prev, AUDIT_HASH_LEN);
-	snprintf(num, sizeof(num), "%llu", (unsigned long long)r->rev);
-	audit_field(&buf, &len, &off, num, strlen(num));
-	snprintf(num, sizeof(num), "%lld", (long long)r->time);
-	audit_field(&buf, &len, &off, num, strlen(num));
-	audit_field(&buf, &len, &off, r->principal, strlen(r->principal));
-	audit_field(&buf, &len, &off, r->action, strlen(r->action));
-	snprintf(num, sizeof(num), "%d", r->kind);
-	audit_field(&buf, &len, &off, num, strlen(num));
-	audit_field(&buf, &len, &off, r->id, strlen(r->id));
-	audit_field(&buf, &len, &off, r->summary, strlen(r->summary));
-	tls_sha256(buf, off, out);
-	free(buf);
-}
 
 struct audit_list_arg {
 	struct dispatch_ctx		*ctx;

@@ -294,9 +294,11 @@ int	 pki_write_crl(struct store *, const struct config *, char **);
 int	 availability_import(struct dispatch_ctx *, const Samen__V1__Request *,
 	    Samen__V1__Response *);
 
-/* audit.c */
+/* audithash.c */
 void	 audit_hash(const unsigned char *, const struct audit_record *,
 	    unsigned char *);
+
+/* audit.c */
 int	 audit_list(struct dispatch_ctx *, const Samen__V1__Request *,
 	    Samen__V1__Response *);
 int	 audit_verify(struct dispatch_ctx *, const Samen__V1__Request *,

@@ -49,6 +49,15 @@ struct store {
 	 */
 	unsigned char	 audit_last[AUDIT_HASH_LEN];
 	int		 audit_known;
+	/*
+	 * The ids of the municipalities, read once inside the write
+	 * transaction that is open (validation looks one up for nearly
+	 * every write), forgotten with the audit hash and at every write
+	 * of a municipality.
+	 */
+	char		**munis;
+	size_t		 nmunis;
+	int		 munis_known;
 };
 
 /* Each entry brings the schema from version i to i + 1. */
@@ -347,6 +356,28 @@ store_open(const char *path, int create, char **cause)
 	return st;
 }
 
+/* Forgets the municipalities' ids read in the write transaction. */
+static void
+store_forget_munis(struct store *st)
+{
+	while (st->nmunis > 0)
+		free(st->munis[--st->nmunis]);
+	free(st->munis);
+	st->munis = NULL;
+	st->munis_known = 0;
+}
+
+/*
+ * Forgets what was kept of the write transaction: at its begin and end,
+ * and when a rollback takes part of it away.
+ */
+static void
+store_forget(struct store *st)
+{
+	st->audit_known = 0;
+	store_forget_munis(st);
+}
+
 /* Closes the database. */
 void
 store_close(struct store *st)
@@ -358,6 +389,7 @@ store_close(struct store *st)
 	for (i = 0; i < st->ncache; i++)
 		sqlite3_finalize(st->cache[i].stmt);
 	sqlite3_close(st->db);
+	store_forget_munis(st);
 	free(st->path);
 	free(st);
 }
@@ -390,7 +422,7 @@ store_size(struct store *st)
 int
 store_begin(struct store *st, char **cause)
 {
-	st->audit_known = 0;
+	store_forget(st);
 	return store_run(st, "BEGIN IMMEDIATE", cause);
 }
 
@@ -413,7 +445,7 @@ store_commit(struct store *st, char **cause)
 	store_done(st, stmt);
 	if (store_run(st, "COMMIT", cause) == -1)
 		goto fail;
-	st->audit_known = 0;
+	store_forget(st);
 	return 0;
 fail:
 	store_rollback(st);
@@ -426,7 +458,7 @@ store_rollback(struct store *st)
 {
 	char *cause = NULL;
 
-	st->audit_known = 0;
+	store_forget(st);
 	if (!sqlite3_get_autocommit(st->db))
 		store_exec(st, "ROLLBACK", &cause);
 	free(cause);
@@ -470,6 +502,8 @@ store_put(struct store *st, const Samen__V1__Entity *e, uint64_t *revp,
 	sqlite3_bind_text(stmt, 2, e->id, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(stmt, 3, (sqlite3_int64)copy.rev);
 	sqlite3_bind_blob(stmt, 4, buf, (int)len, SQLITE_STATIC);
+	if (wire_entity_kind(e) == SAMEN__V1__KIND__MUNICIPALITY)
+		store_forget_munis(st);
 	rc = sqlite3_step(stmt);
 	store_done(st, stmt);
 	if (rc != SQLITE_DONE) {
@@ -522,6 +556,49 @@ store_get(struct store *st, Samen__V1__Kind kind, const char *id,
 }
 
 /*
+ * Whether the municipality id exists, inside a write transaction: from
+ * the ids read at its first lookup in the transaction.  1, 0, or -1
+ * with *cause set.
+ */
+static int
+store_muni_exists(struct store *st, const char *id, char **cause)
+{
+	sqlite3_stmt *stmt;
+	size_t i, cap = 0;
+	int rc;
+
+	if (!st->munis_known) {
+		stmt = store_prepare(st, "SELECT id FROM entity WHERE kind = ? "
+		    "AND body IS NOT NULL", cause);
+		if (stmt == NULL)
+			return -1;
+		sqlite3_bind_int(stmt, 1, SAMEN__V1__KIND__MUNICIPALITY);
+		while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+			if (st->nmunis == cap) {
+				cap = cap ? cap * 2 : 16;
+				st->munis = xreallocarray(st->munis, cap,
+				    sizeof(*st->munis));
+			}
+			st->munis[st->nmunis++] = xstrdup((const char *)
+			    sqlite3_column_text(stmt, 0));
+		}
+		if (rc != SQLITE_DONE)
+			store_fail(st, cause, "reading");
+		store_done(st, stmt);
+		if (rc != SQLITE_DONE) {
+			store_forget_munis(st);
+			return -1;
+		}
+		st->munis_known = 1;
+	}
+	for (i = 0; i < st->nmunis; i++) {
+		if (strcmp(st->munis[i], id) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/*
  * Whether a live entity of that kind and id exists, without reading it:
  * 1, 0, or -1 with *cause set.
  */
@@ -533,6 +610,9 @@ store_exists(struct store *st, Samen__V1__Kind kind, const char *id,
 	int rc;
 
 	*cause = NULL;
+	if (kind == SAMEN__V1__KIND__MUNICIPALITY &&
+	    !sqlite3_get_autocommit(st->db))
+		return store_muni_exists(st, id, cause);
 	stmt = store_prepare(st, "SELECT 1 FROM entity WHERE kind = ? "
 	    "AND id = ? AND body IS NOT NULL", cause);
 	if (stmt == NULL)
@@ -716,7 +796,7 @@ store_savepoint(struct store *st, uint64_t *mark, char **cause)
 	*mark = st->rev;
 	/* Outside a transaction a SAVEPOINT begins one of its own. */
 	if (sqlite3_get_autocommit(st->db))
-		st->audit_known = 0;
+		store_forget(st);
 	return store_run(st, "SAVEPOINT request", cause);
 }
 
@@ -727,7 +807,7 @@ store_savepoint_end(struct store *st, uint64_t mark, int keep)
 	char *cause = NULL;
 
 	if (!keep) {
-		st->audit_known = 0;
+		store_forget(st);
 		if (store_run(st, "ROLLBACK TO request", &cause) == -1) {
 			log_warnx("%s", cause);
 			free(cause);
@@ -763,6 +843,8 @@ store_delete(struct store *st, Samen__V1__Kind kind, const char *id,
 	sqlite3_bind_int64(stmt, 2, now);
 	sqlite3_bind_int(stmt, 3, (int)kind);
 	sqlite3_bind_text(stmt, 4, id, -1, SQLITE_STATIC);
+	if (kind == SAMEN__V1__KIND__MUNICIPALITY)
+		store_forget_munis(st);
 	rc = sqlite3_step(stmt);
 	store_done(st, stmt);
 	if (rc != SQLITE_DONE)

@@ -2,7 +2,8 @@
  * Unit tests of daemon/store.c: the reading handle's shared snapshot
  * (store_read_begin) and its end at each commit of the writing handle;
  * the rev and purged_rev read once per snapshot (store_read_revs); the
- * audit chain across savepoints rolled back and other writers.
+ * audit chain across savepoints rolled back and other writers; the
+ * municipalities a write transaction reads once.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -286,6 +287,85 @@ test_audit_chain(void **state)
 	assert_int_equal(c.broken, 0);
 }
 
+/* A municipality written on st, in the caller's transaction. */
+static void
+put_muni(struct store *st, const char *id)
+{
+	Samen__V1__Entity e = SAMEN__V1__ENTITY__INIT;
+	Samen__V1__Municipality m = SAMEN__V1__MUNICIPALITY__INIT;
+	char *cause = NULL;
+
+	m.name = (char *)(uintptr_t)id;
+	e.id = (char *)(uintptr_t)id;
+	e.body_case = SAMEN__V1__ENTITY__BODY_MUNICIPALITY;
+	e.municipality = &m;
+	assert_int_equal(store_put(st, &e, NULL, NULL, NULL, &cause), 0);
+}
+
+/* Whether st finds the municipality id, as validation asks. */
+static int
+muni(struct store *st, const char *id)
+{
+	char *cause = NULL;
+	int rc;
+
+	rc = store_exists(st, SAMEN__V1__KIND__MUNICIPALITY, id, &cause);
+	assert_null(cause);
+	return rc;
+}
+
+/*
+ * Inside a write transaction the municipalities are read once, and what
+ * the transaction does to them shows at the next lookup: a put, a
+ * delete, a savepoint rolled back, a rollback, another writer's commit
+ * between transactions.
+ */
+static void
+test_municipality_lookup(void **state)
+{
+	struct fixture *fx = *state;
+	struct store *other;
+	char *cause = NULL;
+	uint64_t mark, rev;
+
+	assert_int_equal(store_begin(fx->w, &cause), 0);
+	assert_int_equal(muni(fx->w, "leiden"), 0);
+	put_muni(fx->w, "leiden");
+	assert_int_equal(muni(fx->w, "leiden"), 1);
+	assert_int_equal(muni(fx->w, "oegstgeest"), 0);
+	assert_int_equal(store_savepoint(fx->w, &mark, &cause), 0);
+	put_muni(fx->w, "oegstgeest");
+	assert_int_equal(muni(fx->w, "oegstgeest"), 1);
+	store_savepoint_end(fx->w, mark, 0);
+	assert_int_equal(muni(fx->w, "oegstgeest"), 0);
+	assert_int_equal(muni(fx->w, "leiden"), 1);
+	assert_int_equal(store_commit(fx->w, &cause), 0);
+
+	assert_int_equal(store_begin(fx->w, &cause), 0);
+	assert_int_equal(muni(fx->w, "leiden"), 1);
+	assert_int_equal(store_delete(fx->w, SAMEN__V1__KIND__MUNICIPALITY,
+	    "leiden", 1, &rev, &cause), 0);
+	assert_int_equal(muni(fx->w, "leiden"), 0);
+	store_rollback(fx->w);
+	assert_int_equal(muni(fx->w, "leiden"), 1);	/* outside */
+
+	assert_int_equal(store_begin(fx->w, &cause), 0);
+	assert_int_equal(muni(fx->w, "voorschoten"), 0);
+	assert_int_equal(muni(fx->w, "leiden"), 1);
+	assert_int_equal(store_commit(fx->w, &cause), 0);
+	other = store_open(fx->path, STORE_OPEN, &cause);
+	assert_non_null(other);
+	assert_int_equal(store_begin(other, &cause), 0);
+	put_muni(other, "voorschoten");
+	assert_int_equal(store_commit(other, &cause), 0);
+	store_close(other);
+	assert_int_equal(store_begin(fx->w, &cause), 0);
+	assert_int_equal(muni(fx->w, "voorschoten"), 1);
+	assert_int_equal(muni(fx->w, "leiden"), 1);
+	assert_int_equal(muni(fx->w, "leide"), 0);
+	assert_int_equal(store_commit(fx->w, &cause), 0);
+}
+
 int
 main(void)
 {
@@ -300,6 +380,8 @@ main(void)
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_audit_chain, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_municipality_lookup,
+		    setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("store", tests, NULL, NULL);
