@@ -53,11 +53,15 @@ struct store {
 	 * The ids of the municipalities, read once inside the write
 	 * transaction that is open (validation looks one up for nearly
 	 * every write), forgotten with the audit hash and at every write
-	 * of a municipality.
+	 * of a municipality.  Only a write transaction keeps them: on the
+	 * reading handle nothing would forget them when another handle
+	 * commits.
 	 */
 	char		**munis;
 	size_t		 nmunis;
 	int		 munis_known;
+	int		 writing;	/* in a transaction that store_begin
+					   or store_savepoint began */
 };
 
 /* Each entry brings the schema from version i to i + 1. */
@@ -423,7 +427,10 @@ int
 store_begin(struct store *st, char **cause)
 {
 	store_forget(st);
-	return store_run(st, "BEGIN IMMEDIATE", cause);
+	if (store_run(st, "BEGIN IMMEDIATE", cause) == -1)
+		return -1;
+	st->writing = 1;
+	return 0;
 }
 
 /* Commits; the rev in meta is written with the changes. */
@@ -446,6 +453,7 @@ store_commit(struct store *st, char **cause)
 	if (store_run(st, "COMMIT", cause) == -1)
 		goto fail;
 	store_forget(st);
+	st->writing = 0;
 	return 0;
 fail:
 	store_rollback(st);
@@ -459,6 +467,7 @@ store_rollback(struct store *st)
 	char *cause = NULL;
 
 	store_forget(st);
+	st->writing = 0;
 	if (!sqlite3_get_autocommit(st->db))
 		store_exec(st, "ROLLBACK", &cause);
 	free(cause);
@@ -564,6 +573,7 @@ static int
 store_muni_exists(struct store *st, const char *id, char **cause)
 {
 	sqlite3_stmt *stmt;
+	const char *m;
 	size_t i, cap = 0;
 	int rc;
 
@@ -574,13 +584,17 @@ store_muni_exists(struct store *st, const char *id, char **cause)
 			return -1;
 		sqlite3_bind_int(stmt, 1, SAMEN__V1__KIND__MUNICIPALITY);
 		while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+			if ((m = (const char *)sqlite3_column_text(stmt,
+			    0)) == NULL) {
+				rc = SQLITE_NOMEM;
+				break;
+			}
 			if (st->nmunis == cap) {
 				cap = cap ? cap * 2 : 16;
 				st->munis = xreallocarray(st->munis, cap,
 				    sizeof(*st->munis));
 			}
-			st->munis[st->nmunis++] = xstrdup((const char *)
-			    sqlite3_column_text(stmt, 0));
+			st->munis[st->nmunis++] = xstrdup(m);
 		}
 		if (rc != SQLITE_DONE)
 			store_fail(st, cause, "reading");
@@ -610,7 +624,7 @@ store_exists(struct store *st, Samen__V1__Kind kind, const char *id,
 	int rc;
 
 	*cause = NULL;
-	if (kind == SAMEN__V1__KIND__MUNICIPALITY &&
+	if (kind == SAMEN__V1__KIND__MUNICIPALITY && st->writing &&
 	    !sqlite3_get_autocommit(st->db))
 		return store_muni_exists(st, id, cause);
 	stmt = store_prepare(st, "SELECT 1 FROM entity WHERE kind = ? "
@@ -793,11 +807,17 @@ store_next_seq(struct store *st, char letter, int64_t *n, char **cause)
 int
 store_savepoint(struct store *st, uint64_t *mark, char **cause)
 {
+	int begins = sqlite3_get_autocommit(st->db);
+
 	*mark = st->rev;
 	/* Outside a transaction a SAVEPOINT begins one of its own. */
-	if (sqlite3_get_autocommit(st->db))
+	if (begins)
 		store_forget(st);
-	return store_run(st, "SAVEPOINT request", cause);
+	if (store_run(st, "SAVEPOINT request", cause) == -1)
+		return -1;
+	if (begins)
+		st->writing = 1;
+	return 0;
 }
 
 /* Ends a savepoint: keep its work, or undo it (and the revs it took). */
@@ -818,6 +838,11 @@ store_savepoint_end(struct store *st, uint64_t mark, int keep)
 	if (store_run(st, "RELEASE request", &cause) == -1) {
 		log_warnx("%s", cause);
 		free(cause);
+	}
+	/* Released, the savepoint that began a transaction commits it. */
+	if (sqlite3_get_autocommit(st->db)) {
+		store_forget(st);
+		st->writing = 0;
 	}
 }
 

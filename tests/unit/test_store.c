@@ -3,7 +3,7 @@
  * (store_read_begin) and its end at each commit of the writing handle;
  * the rev and purged_rev read once per snapshot (store_read_revs); the
  * audit chain across savepoints rolled back and other writers; the
- * municipalities a write transaction reads once.
+ * municipalities a write transaction reads once, and only it.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -366,6 +366,74 @@ test_municipality_lookup(void **state)
 	assert_int_equal(store_commit(fx->w, &cause), 0);
 }
 
+/* A municipality deleted on st, in a transaction of its own. */
+static void
+delete_muni(struct store *st, const char *id)
+{
+	char *cause = NULL;
+	uint64_t rev;
+
+	assert_int_equal(store_begin(st, &cause), 0);
+	assert_int_equal(store_delete(st, SAMEN__V1__KIND__MUNICIPALITY, id,
+	    1, &rev, &cause), 0);
+	assert_int_equal(store_commit(st, &cause), 0);
+}
+
+/* Whether the reading handle finds id, in a snapshot of its own. */
+static int
+muni_read(struct store *r, const char *id)
+{
+	char *cause = NULL;
+	int rc;
+
+	assert_int_equal(store_read_begin(r, &cause), 0);
+	rc = muni(r, id);
+	store_read_end(r);
+	store_read_release(r);
+	return rc;
+}
+
+/*
+ * Only a write transaction keeps the municipalities: the reading handle,
+ * whose snapshots end without store_commit, sees each commit of the
+ * writing handle, and so does the writing handle once a transaction a
+ * SAVEPOINT began has been released (committed).
+ */
+static void
+test_municipality_lookup_elsewhere(void **state)
+{
+	struct fixture *fx = *state;
+	struct store *other;
+	char *cause = NULL;
+	uint64_t mark;
+
+	assert_int_equal(store_begin(fx->w, &cause), 0);
+	put_muni(fx->w, "leiden");
+	assert_int_equal(store_commit(fx->w, &cause), 0);
+	assert_int_equal(muni_read(fx->r, "leiden"), 1);
+	assert_int_equal(muni_read(fx->r, "zoeterwoude"), 0);
+	delete_muni(fx->w, "leiden");
+	assert_int_equal(store_begin(fx->w, &cause), 0);
+	put_muni(fx->w, "zoeterwoude");
+	assert_int_equal(store_commit(fx->w, &cause), 0);
+	assert_int_equal(muni_read(fx->r, "leiden"), 0);
+	assert_int_equal(muni_read(fx->r, "zoeterwoude"), 1);
+
+	/* A SAVEPOINT outside a transaction begins one, RELEASE ends it. */
+	assert_int_equal(store_savepoint(fx->w, &mark, &cause), 0);
+	assert_int_equal(muni(fx->w, "zoeterwoude"), 1);
+	assert_int_equal(muni(fx->w, "leiden"), 0);
+	store_savepoint_end(fx->w, mark, 1);
+	other = store_open(fx->path, STORE_OPEN, &cause);
+	assert_non_null(other);
+	delete_muni(other, "zoeterwoude");
+	store_close(other);
+	assert_int_equal(muni_read(fx->w, "zoeterwoude"), 0);
+	assert_int_equal(store_savepoint(fx->w, &mark, &cause), 0);
+	assert_int_equal(muni(fx->w, "zoeterwoude"), 0);
+	store_savepoint_end(fx->w, mark, 1);
+}
+
 int
 main(void)
 {
@@ -382,6 +450,8 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_municipality_lookup,
 		    setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_municipality_lookup_elsewhere, setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("store", tests, NULL, NULL);
