@@ -382,6 +382,14 @@ store_forget(struct store *st)
 	store_forget_munis(st);
 }
 
+/* The write transaction ended: nothing of it is kept. */
+static void
+store_ended(struct store *st)
+{
+	store_forget(st);
+	st->writing = 0;
+}
+
 /* Closes the database. */
 void
 store_close(struct store *st)
@@ -452,8 +460,7 @@ store_commit(struct store *st, char **cause)
 	store_done(st, stmt);
 	if (store_run(st, "COMMIT", cause) == -1)
 		goto fail;
-	store_forget(st);
-	st->writing = 0;
+	store_ended(st);
 	return 0;
 fail:
 	store_rollback(st);
@@ -466,8 +473,7 @@ store_rollback(struct store *st)
 {
 	char *cause = NULL;
 
-	store_forget(st);
-	st->writing = 0;
+	store_ended(st);
 	if (!sqlite3_get_autocommit(st->db))
 		store_exec(st, "ROLLBACK", &cause);
 	free(cause);
@@ -840,10 +846,8 @@ store_savepoint_end(struct store *st, uint64_t mark, int keep)
 		free(cause);
 	}
 	/* Released, the savepoint that began a transaction commits it. */
-	if (sqlite3_get_autocommit(st->db)) {
-		store_forget(st);
-		st->writing = 0;
-	}
+	if (sqlite3_get_autocommit(st->db))
+		store_ended(st);
 }
 
 /*
@@ -930,6 +934,7 @@ int
 store_read_begin(struct store *st, char **cause)
 {
 	if (!st->snap) {
+		store_ended(st);	/* a read is no write transaction */
 		if (store_run(st, "BEGIN", cause) == -1)
 			return -1;
 		st->snap = 1;
